@@ -1,0 +1,156 @@
+import { IResource, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IDependable } from 'constructs';
+import type { ClientVpnRoute, ClientVpnRouteOptions } from './client-vpn-route';
+import type { IngressAuthorization, IngressAuthorizationOptions } from './ingress-authorization';
+import { invalid, requireNonEmptyString } from './private/validation';
+
+/** The transport protocol of the VPN session. */
+export enum TransportProtocol {
+  /** Transmission Control Protocol. */
+  TCP = 'tcp',
+  /** User Datagram Protocol (the AWS default). */
+  UDP = 'udp',
+}
+
+/** The port clients connect to. */
+export enum VpnPort {
+  /** Port 443 (the AWS default). */
+  HTTPS = 443,
+  /** Port 1194, OpenVPN's registered port. */
+  OPENVPN = 1194,
+}
+
+/** The maximum length of a VPN session. */
+export enum SessionTimeout {
+  /** 8 hours. */
+  EIGHT_HOURS = 8,
+  /** 10 hours. */
+  TEN_HOURS = 10,
+  /** 12 hours. */
+  TWELVE_HOURS = 12,
+  /** 24 hours (the AWS default). */
+  TWENTY_FOUR_HOURS = 24,
+}
+
+/** The IP address family of the endpoint or of the traffic in the tunnel. */
+export enum IpAddressType {
+  /** IPv4 only (the AWS default). */
+  IPV4 = 'ipv4',
+  /** IPv6 only. */
+  IPV6 = 'ipv6',
+  /** Both IPv4 and IPv6. */
+  DUAL_STACK = 'dual-stack',
+}
+
+// Directory Service ids: 'd-' and ten hexadecimal digits.
+const DIRECTORY_ID = /^d-[0-9a-f]{10}$/i;
+
+/** User-based authentication for a Client VPN endpoint: Active Directory or SAML federation. */
+export abstract class ClientVpnUserAuthentication {
+  /**
+   * Active Directory authentication through AWS Directory Service.
+   *
+   * @param directoryId the id of the directory, such as `d-1234567890`
+   */
+  public static activeDirectory(directoryId: string): ClientVpnUserAuthentication {
+    requireNonEmptyString('directoryId', directoryId);
+    if (!Token.isUnresolved(directoryId) && !DIRECTORY_ID.test(directoryId)) {
+      throw invalid('directoryId', "must be a Directory Service id: 'd-' followed by 10 hexadecimal digits", directoryId);
+    }
+    return new ActiveDirectoryAuthentication(directoryId);
+  }
+
+  /**
+   * Federated authentication through a SAML 2.0 identity provider.
+   *
+   * @param samlProvider the IAM SAML identity provider users sign in with
+   * @param selfServiceSamlProvider the IAM SAML identity provider of the self-service portal
+   */
+  public static federated(samlProvider: iam.ISamlProvider, selfServiceSamlProvider?: iam.ISamlProvider): ClientVpnUserAuthentication {
+    if (!samlProvider?.samlProviderArn) {
+      throw invalid('samlProvider', 'must be an IAM SAML provider', samlProvider);
+    }
+    if (selfServiceSamlProvider !== undefined && !selfServiceSamlProvider?.samlProviderArn) {
+      throw invalid('selfServiceSamlProvider', 'must be an IAM SAML provider', selfServiceSamlProvider);
+    }
+    return new FederatedAuthentication(samlProvider, selfServiceSamlProvider);
+  }
+
+  /** @internal */
+  public abstract _render(): ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty;
+
+  /** True when the self-service portal has its own SAML provider. @internal */
+  public abstract _hasSelfServiceProvider(): boolean;
+}
+
+class ActiveDirectoryAuthentication extends ClientVpnUserAuthentication {
+  constructor(private readonly directoryId: string) {
+    super();
+  }
+
+  public _render(): ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty {
+    return { type: 'directory-service-authentication', activeDirectory: { directoryId: this.directoryId } };
+  }
+
+  public _hasSelfServiceProvider(): boolean {
+    return false;
+  }
+}
+
+class FederatedAuthentication extends ClientVpnUserAuthentication {
+  constructor(private readonly samlProvider: iam.ISamlProvider, private readonly selfServiceSamlProvider?: iam.ISamlProvider) {
+    super();
+  }
+
+  public _render(): ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty {
+    return {
+      type: 'federated-authentication',
+      federatedAuthentication: {
+        samlProviderArn: this.samlProvider.samlProviderArn,
+        selfServiceSamlProviderArn: this.selfServiceSamlProvider?.samlProviderArn,
+      },
+    };
+  }
+
+  public _hasSelfServiceProvider(): boolean {
+    return this.selfServiceSamlProvider !== undefined;
+  }
+}
+
+/** A Client VPN endpoint, defined in this app or imported. */
+export interface IClientVpnEndpoint extends IResource, ec2.IConnectable {
+  /**
+   * The endpoint's id.
+   * @attribute
+   */
+  readonly endpointId: string;
+
+  /**
+   * The endpoint's ARN.
+   * @attribute
+   */
+  readonly endpointArn: string;
+
+  /** Completes when every target network is associated; rules and routes depend on it. */
+  readonly targetNetworksAssociated: IDependable;
+
+  /** Authorizes clients to reach a network. */
+  addIngressAuthorization(id: string, options: IngressAuthorizationOptions): IngressAuthorization;
+
+  /** Adds a route to the endpoint's route table. */
+  addRoute(id: string, options: ClientVpnRouteOptions): ClientVpnRoute;
+}
+
+/** What is needed to use an endpoint defined elsewhere. */
+export interface ClientVpnEndpointAttributes {
+  /** The endpoint's id, such as `cvpn-endpoint-0123456789abcdef0`. */
+  readonly endpointId: string;
+
+  /**
+   * The security groups applied to the endpoint's target networks.
+   * @default - none: `connections` allows nothing
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}

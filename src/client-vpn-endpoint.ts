@@ -1,0 +1,648 @@
+import { Annotations, ArnFormat, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
+import {
+  ClientVpnEndpointAttributes,
+  ClientVpnUserAuthentication,
+  IClientVpnEndpoint,
+  IpAddressType,
+  SessionTimeout,
+  TransportProtocol,
+  VpnPort,
+} from './client-vpn-endpoint-types';
+import { ClientVpnRoute, ClientVpnRouteOptions } from './client-vpn-route';
+import { IngressAuthorization, IngressAuthorizationOptions } from './ingress-authorization';
+import { recordEndpointFacts } from './private/endpoint-facts';
+import { applyPropertyInjectors } from './private/property-injection';
+import {
+  Cidr,
+  characterCount,
+  cidrsOverlap,
+  invalid,
+  isIpAddress,
+  isUnresolved,
+  parseCidr,
+  requireArray,
+  requireBoolean,
+  requireNetworkCidr,
+  requireOneOf,
+  requireString,
+} from './private/validation';
+
+/** Properties of a `ClientVpnEndpoint`. */
+export interface ClientVpnEndpointProps {
+  /** The VPC whose subnets become the endpoint's target networks. */
+  readonly vpc: ec2.IVpc;
+
+  /** The server certificate, in AWS Certificate Manager. */
+  readonly serverCertificate: acm.ICertificate;
+
+  /**
+   * The IPv4 range client addresses come from: a network in CIDR notation, /12 to /22,
+   * that overlaps no CIDR block of the VPC. It cannot be changed after creation.
+   *
+   * @default - required unless `trafficIpAddressType` is `IpAddressType.IPV6`, and forbidden then
+   */
+  readonly clientCidrBlock?: string;
+
+  /**
+   * The root certificate (chain) client certificates are signed by: mutual TLS authentication.
+   * At least one of `clientRootCertificate` and `userAuthentication` is required.
+   *
+   * @default - no mutual authentication
+   */
+  readonly clientRootCertificate?: acm.ICertificate;
+
+  /**
+   * User-based authentication: Active Directory or SAML federation.
+   * At least one of `clientRootCertificate` and `userAuthentication` is required.
+   *
+   * @default - no user-based authentication
+   */
+  readonly userAuthentication?: ClientVpnUserAuthentication;
+
+  /**
+   * The subnets associated as target networks; at most one per Availability Zone.
+   *
+   * @default - the VPC's private subnets, one per Availability Zone
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups applied to the target networks: one to five.
+   *
+   * @default - one new security group in the VPC
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Whether connection attempts and results are logged to CloudWatch Logs.
+   *
+   * @default true
+   */
+  readonly logging?: boolean;
+
+  /**
+   * The log group connections are logged to.
+   *
+   * @default - a new log group, kept for `logRetention`
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * How long the new log group keeps connection logs. Only for the log group this construct creates.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The log stream connections are logged to, in `logGroup`.
+   *
+   * @default - Client VPN creates one
+   */
+  readonly logStream?: logs.ILogStream;
+
+  /**
+   * A Lambda function that authorizes each new connection. Its name must start with `AWSClientVPN-`.
+   *
+   * @default - no client connect handler
+   */
+  readonly clientConnectHandler?: lambda.IFunction;
+
+  /**
+   * A description of the endpoint.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The DNS servers clients use: at most two IP addresses.
+   *
+   * @default - the DNS servers configured on the client device
+   */
+  readonly dnsServers?: string[];
+
+  /**
+   * Whether only traffic to the endpoint's routes goes through the tunnel.
+   *
+   * @default false
+   */
+  readonly splitTunnel?: boolean;
+
+  /**
+   * The transport protocol of the VPN session.
+   *
+   * @default TransportProtocol.UDP
+   */
+  readonly transportProtocol?: TransportProtocol;
+
+  /**
+   * The port clients connect to.
+   *
+   * @default VpnPort.HTTPS
+   */
+  readonly port?: VpnPort;
+
+  /**
+   * Whether the self-service portal, where users download the client configuration, is enabled.
+   * It needs user-based authentication.
+   *
+   * @default false
+   */
+  readonly selfServicePortal?: boolean;
+
+  /**
+   * The maximum length of a VPN session.
+   *
+   * @default SessionTimeout.TWENTY_FOUR_HOURS
+   */
+  readonly sessionTimeout?: SessionTimeout;
+
+  /**
+   * Whether a session ends when `sessionTimeout` is reached (users reconnect themselves)
+   * rather than reconnecting automatically.
+   *
+   * @default true
+   */
+  readonly disconnectOnSessionTimeout?: boolean;
+
+  /**
+   * Text that AWS-provided clients show when a session starts: at most 1400 characters.
+   *
+   * @default - no banner
+   */
+  readonly clientLoginBanner?: string;
+
+  /**
+   * Whether clients are forced to keep the endpoint's routes. It cannot be combined with `splitTunnel: true`.
+   *
+   * @default false
+   */
+  readonly clientRouteEnforcement?: boolean;
+
+  /**
+   * The address family clients connect to the endpoint over.
+   *
+   * @default IpAddressType.IPV4
+   */
+  readonly endpointIpAddressType?: IpAddressType;
+
+  /**
+   * The address family of the traffic inside the tunnel.
+   *
+   * @default IpAddressType.IPV4
+   */
+  readonly trafficIpAddressType?: IpAddressType;
+
+  /**
+   * Whether an authorization rule lets every user reach the whole VPC.
+   *
+   * @default true
+   */
+  readonly authorizeAllUsersToVpcCidr?: boolean;
+}
+
+const MAX_LOGIN_BANNER_CHARACTERS = 1400;
+const MAX_DNS_SERVERS = 2;
+const MAX_SECURITY_GROUPS = 5;
+const MIN_CLIENT_CIDR_PREFIX = 12;
+const MAX_CLIENT_CIDR_PREFIX = 22;
+const CLIENT_CONNECT_HANDLER_PREFIX = 'AWSClientVPN-';
+const TAG_RESOURCE_TYPE = 'client-vpn-endpoint';
+// Vpc.fromLookup's stand-in CIDR before the lookup has run.
+const LOOKUP_PLACEHOLDER_CIDR = '1.2.3.4/5';
+
+abstract class ClientVpnEndpointBase extends Resource implements IClientVpnEndpoint {
+  public abstract readonly endpointId: string;
+  public abstract readonly endpointArn: string;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly targetNetworksAssociated: IDependable;
+
+  public addIngressAuthorization(id: string, options: IngressAuthorizationOptions): IngressAuthorization {
+    return new IngressAuthorization(this, id, { ...options, endpoint: this });
+  }
+
+  public addRoute(id: string, options: ClientVpnRouteOptions): ClientVpnRoute {
+    return new ClientVpnRoute(this, id, { ...options, endpoint: this });
+  }
+
+  protected arnFor(endpointId: string): string {
+    return Stack.of(this).formatArn({
+      service: 'ec2',
+      resource: 'client-vpn-endpoint',
+      resourceName: endpointId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}
+
+/**
+ * An AWS Client VPN endpoint (`AWS::EC2::ClientVpnEndpoint`) with its target network
+ * associations, security group, connection log group and default authorization rule.
+ */
+export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggable {
+  /** The id under which property injectors find this construct. */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-client-vpn.ClientVpnEndpoint';
+
+  /** Uses an endpoint defined elsewhere. */
+  public static fromClientVpnEndpointAttributes(scope: Construct, id: string, attrs: ClientVpnEndpointAttributes): IClientVpnEndpoint {
+    if (!attrs?.endpointId) {
+      throw invalid('endpointId', 'must be the id of a Client VPN endpoint', attrs?.endpointId);
+    }
+    class Import extends ClientVpnEndpointBase {
+      public readonly endpointId = attrs.endpointId;
+      public readonly endpointArn = this.arnFor(attrs.endpointId);
+      public readonly connections = new ec2.Connections({ securityGroups: attrs.securityGroups });
+      public readonly targetNetworksAssociated: IDependable = new DependencyGroup();
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly endpointId: string;
+  public readonly endpointArn: string;
+  public readonly connections: ec2.Connections;
+  public readonly targetNetworksAssociated: IDependable;
+
+  /** The security groups applied to the target networks. */
+  public readonly securityGroups: ec2.ISecurityGroup[];
+
+  /** The log group connections are logged to, when logging is on. */
+  public readonly logGroup?: logs.ILogGroup;
+
+  /** Tags of the endpoint, rendered into its TagSpecifications. */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
+    super(scope, id);
+    props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
+    validateEndpointProps(this, props);
+
+    const subnets = selectTargetSubnets(props.vpc, props.vpcSubnets);
+    this.securityGroups = props.securityGroups ?? [
+      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Client VPN endpoint' }),
+    ];
+    this.connections = new ec2.Connections({ securityGroups: this.securityGroups });
+    this.logGroup = this.createLogGroup(props);
+    this.tags = new TagManager(TagType.STANDARD, 'AWS::EC2::ClientVpnEndpoint', undefined, {
+      tagPropertyName: 'tagSpecifications',
+    });
+    this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
+
+    const endpoint = new ec2.CfnClientVpnEndpoint(this, 'Resource', {
+      vpcId: props.vpc.vpcId,
+      serverCertificateArn: props.serverCertificate.certificateArn,
+      clientCidrBlock: props.clientCidrBlock,
+      authenticationOptions: renderAuthentication(props),
+      connectionLogOptions: {
+        enabled: this.logGroup !== undefined,
+        cloudwatchLogGroup: this.logGroup?.logGroupName,
+        cloudwatchLogStream: props.logStream?.logStreamName,
+      },
+      clientConnectOptions: props.clientConnectHandler
+        ? { enabled: true, lambdaFunctionArn: props.clientConnectHandler.functionArn }
+        : undefined,
+      clientLoginBannerOptions: props.clientLoginBanner !== undefined
+        ? { enabled: true, bannerText: props.clientLoginBanner }
+        : undefined,
+      clientRouteEnforcementOptions: props.clientRouteEnforcement !== undefined
+        ? { enforced: props.clientRouteEnforcement }
+        : undefined,
+      description: props.description,
+      dnsServers: props.dnsServers,
+      securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
+      // Explicit, because the API enables the portal when the property is left out.
+      selfServicePortal: props.selfServicePortal ? 'enabled' : 'disabled',
+      sessionTimeoutHours: props.sessionTimeout,
+      disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
+      splitTunnel: props.splitTunnel,
+      transportProtocol: props.transportProtocol,
+      vpnPort: props.port,
+      endpointIpAddressType: props.endpointIpAddressType,
+      trafficIpAddressType: props.trafficIpAddressType,
+      tagSpecifications: Lazy.any({
+        produce: () => this.tags.hasTags()
+          ? [{ resourceType: TAG_RESOURCE_TYPE, tags: this.tags.renderTags() }]
+          : undefined,
+      }),
+    });
+    if (this.logGroup) {
+      endpoint.node.addDependency(this.logGroup);
+    }
+
+    this.endpointId = endpoint.ref;
+    this.endpointArn = this.arnFor(this.endpointId);
+
+    const associated = new DependencyGroup();
+    subnets.forEach((subnet, index) => {
+      const association = new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+        clientVpnEndpointId: this.endpointId,
+        subnetId: subnet.subnetId,
+      });
+      associated.add(association);
+    });
+    this.targetNetworksAssociated = associated;
+    recordEndpointFacts(this, {
+      usesUserAuthentication: props.userAuthentication !== undefined,
+      targetSubnetIds: subnets.map((subnet) => subnet.subnetId),
+    });
+
+    if (props.authorizeAllUsersToVpcCidr ?? true) {
+      this.addIngressAuthorization('AuthorizeAll', {
+        cidr: vpcCidrToAuthorize(props),
+        authorizeAllGroups: true,
+        description: 'Allow all users to the VPC',
+      });
+    }
+  }
+
+  private createLogGroup(props: ClientVpnEndpointProps): logs.ILogGroup | undefined {
+    if (props.logging === false) {
+      return undefined;
+    }
+    return props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+  }
+}
+
+function renderAuthentication(props: ClientVpnEndpointProps): ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty[] {
+  const options: ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty[] = [];
+  if (props.clientRootCertificate) {
+    options.push({
+      type: 'certificate-authentication',
+      mutualAuthentication: { clientRootCertificateChainArn: props.clientRootCertificate.certificateArn },
+    });
+  }
+  if (props.userAuthentication) {
+    options.push(props.userAuthentication._render());
+  }
+  return options;
+}
+
+function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
+  // By default one subnet per zone, so VPCs with several private subnet groups still work.
+  const subnets = vpc.selectSubnets(selection ?? { onePerAz: true }).subnets;
+  if (subnets.length === 0) {
+    throw invalid('vpcSubnets', 'must select at least one subnet to associate as a target network', selection ?? {});
+  }
+  const seen = new Map<string, string>();
+  for (const subnet of subnets) {
+    const zone = knownAvailabilityZone(subnet);
+    if (zone === undefined) {
+      continue;
+    }
+    const other = seen.get(zone);
+    if (other !== undefined) {
+      throw invalid('vpcSubnets',
+        `must select at most one subnet per Availability Zone (add \`onePerAz: true\`); ${zone} has ${describeSubnet(other)} and ${describeSubnet(subnet.subnetId)}`,
+        subnets.map((s) => describeSubnet(s.subnetId)));
+    }
+    seen.set(zone, subnet.subnetId);
+  }
+  return subnets;
+}
+
+function describeSubnet(subnetId: string): string {
+  return isUnresolved(subnetId) ? 'a subnet defined in this app' : subnetId;
+}
+
+function knownAvailabilityZone(subnet: ec2.ISubnet): string | undefined {
+  try {
+    const zone = subnet.availabilityZone;
+    return zone && !isUnresolved(zone) ? zone : undefined;
+  } catch {
+    // An imported subnet without an Availability Zone throws when asked for it.
+    return undefined;
+  }
+}
+
+/** The VPC's IPv4 CIDR blocks known at synth time; empty when none is. */
+function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
+  const texts: string[] = [];
+  try {
+    texts.push(vpc.vpcCidrBlock);
+  } catch {
+    // Imported VPCs without a CIDR block throw when asked for it.
+  }
+  for (const child of vpc.node.findAll()) {
+    if (child instanceof ec2.CfnVPCCidrBlock && typeof child.cidrBlock === 'string') {
+      texts.push(child.cidrBlock);
+    }
+  }
+  return texts
+    .filter((text) => text !== LOOKUP_PLACEHOLDER_CIDR && !isUnresolved(text))
+    .map((text) => parseCidr(text, [4]))
+    .filter((cidr): cidr is Cidr => cidr !== undefined);
+}
+
+function vpcCidrToAuthorize(props: ClientVpnEndpointProps): string {
+  if (props.trafficIpAddressType === IpAddressType.IPV6) {
+    throw invalid('authorizeAllUsersToVpcCidr',
+      'must be false when `trafficIpAddressType` is IPV6 (the default rule authorizes the VPC\'s IPv4 block); add an IngressAuthorization for the VPC\'s IPv6 block instead',
+      props.authorizeAllUsersToVpcCidr);
+  }
+  try {
+    return props.vpc.vpcCidrBlock;
+  } catch {
+    throw invalid('authorizeAllUsersToVpcCidr',
+      'must be false when the VPC was imported without `vpcCidrBlock`: the default rule needs the VPC\'s CIDR block',
+      props.authorizeAllUsersToVpcCidr);
+  }
+}
+
+function validateEndpointProps(scope: Construct, props: ClientVpnEndpointProps): void {
+  if (!props?.vpc?.vpcId) {
+    throw invalid('vpc', 'must be a VPC', props?.vpc);
+  }
+  if (!props.serverCertificate?.certificateArn) {
+    throw invalid('serverCertificate', 'must be an ACM certificate', props.serverCertificate);
+  }
+  validateTypes(props);
+  validateClientCidr(props);
+  validateAuthentication(props);
+  validateLogging(props);
+  validateDnsServers(props.dnsServers);
+  validateLoginBanner(props.clientLoginBanner);
+  validateSecurityGroups(props.securityGroups);
+  validateClientConnectHandler(scope, props.clientConnectHandler);
+  if (props.clientRouteEnforcement === true && props.splitTunnel === true) {
+    throw invalid('clientRouteEnforcement', 'cannot be true when `splitTunnel` is true: enforced routes would override the split tunnel', props.clientRouteEnforcement);
+  }
+}
+
+function validateTypes(props: ClientVpnEndpointProps): void {
+  requireOneOf('transportProtocol', props.transportProtocol, Object.values(TransportProtocol));
+  requireOneOf('port', props.port, [VpnPort.HTTPS, VpnPort.OPENVPN]);
+  requireOneOf('sessionTimeout', props.sessionTimeout, [
+    SessionTimeout.EIGHT_HOURS, SessionTimeout.TEN_HOURS, SessionTimeout.TWELVE_HOURS, SessionTimeout.TWENTY_FOUR_HOURS,
+  ]);
+  requireOneOf('endpointIpAddressType', props.endpointIpAddressType, Object.values(IpAddressType));
+  requireOneOf('trafficIpAddressType', props.trafficIpAddressType, Object.values(IpAddressType));
+  for (const prop of ['logging', 'splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'authorizeAllUsersToVpcCidr'] as const) {
+    requireBoolean(prop, props[prop]);
+  }
+  requireString('description', props.description);
+  requireString('clientLoginBanner', props.clientLoginBanner);
+  requireArray('dnsServers', props.dnsServers);
+  requireArray('securityGroups', props.securityGroups);
+}
+
+function validateClientCidr(props: ClientVpnEndpointProps): void {
+  const cidrBlock = props.clientCidrBlock;
+  if (props.trafficIpAddressType === IpAddressType.IPV6) {
+    if (cidrBlock !== undefined) {
+      throw invalid('clientCidrBlock', 'must not be given when `trafficIpAddressType` is IPV6: clients get IPv6 addresses from the VPC', cidrBlock);
+    }
+    return;
+  }
+  if (cidrBlock === undefined) {
+    throw invalid('clientCidrBlock', 'is required unless `trafficIpAddressType` is IPV6: give an IPv4 network from /12 to /22 such as 10.100.0.0/22', cidrBlock);
+  }
+  const cidr = requireNetworkCidr('clientCidrBlock', cidrBlock, [4]);
+  if (!cidr) {
+    return;
+  }
+  if (cidr.prefix < MIN_CLIENT_CIDR_PREFIX || cidr.prefix > MAX_CLIENT_CIDR_PREFIX) {
+    throw invalid('clientCidrBlock', `must be between /${MIN_CLIENT_CIDR_PREFIX} and /${MAX_CLIENT_CIDR_PREFIX}`, cidrBlock);
+  }
+  const overlapping = knownVpcCidrs(props.vpc).find((vpcCidr) => cidrsOverlap(cidr, vpcCidr));
+  if (overlapping) {
+    throw invalid('clientCidrBlock', `must not overlap the VPC's CIDR block ${overlapping.canonical}`, cidrBlock);
+  }
+}
+
+function validateAuthentication(props: ClientVpnEndpointProps): void {
+  if (props.clientRootCertificate === undefined && props.userAuthentication === undefined) {
+    throw invalid('clientRootCertificate',
+      'or `userAuthentication` is required: give a client root certificate (mutual TLS), user-based authentication, or both',
+      props.clientRootCertificate);
+  }
+  if (props.clientRootCertificate !== undefined && !props.clientRootCertificate?.certificateArn) {
+    throw invalid('clientRootCertificate', 'must be an ACM certificate', props.clientRootCertificate);
+  }
+  if (props.userAuthentication !== undefined && !(props.userAuthentication instanceof ClientVpnUserAuthentication)) {
+    throw invalid('userAuthentication', 'must be made with `ClientVpnUserAuthentication.activeDirectory()` or `.federated()`', props.userAuthentication);
+  }
+  if (props.selfServicePortal === true && props.userAuthentication === undefined) {
+    throw invalid('selfServicePortal', 'needs user-based authentication (`userAuthentication`): with mutual TLS alone the portal has no one to sign in', props.selfServicePortal);
+  }
+  if (props.userAuthentication?._hasSelfServiceProvider() && props.selfServicePortal !== true) {
+    throw invalid('selfServicePortal',
+      'must be true when `userAuthentication` names a self-service SAML provider: otherwise that provider is never used',
+      props.selfServicePortal);
+  }
+}
+
+function validateLogging(props: ClientVpnEndpointProps): void {
+  if (props.logging === false) {
+    for (const prop of ['logGroup', 'logStream', 'logRetention'] as const) {
+      if (props[prop] !== undefined) {
+        throw invalid(prop, 'cannot be given when `logging` is false', prop === 'logRetention' ? props[prop] : describeLogResource(props[prop]));
+      }
+    }
+    return;
+  }
+  if (props.logStream !== undefined && props.logGroup === undefined) {
+    throw invalid('logStream', 'needs the `logGroup` it belongs to', describeLogResource(props.logStream));
+  }
+  if (props.logRetention !== undefined && props.logGroup !== undefined) {
+    throw invalid('logRetention', 'applies only to the log group this construct creates: set the retention on `logGroup` instead', props.logRetention);
+  }
+}
+
+function describeLogResource(resource: unknown): unknown {
+  return resource instanceof Construct ? resource.node.path : resource;
+}
+
+function validateDnsServers(dnsServers: string[] | undefined): void {
+  if (dnsServers === undefined || isUnresolved(dnsServers)) {
+    return;
+  }
+  if (dnsServers.length > MAX_DNS_SERVERS) {
+    throw invalid('dnsServers', `must list at most ${MAX_DNS_SERVERS} servers`, dnsServers);
+  }
+  for (const server of dnsServers) {
+    if (isUnresolved(server)) {
+      continue;
+    }
+    if (typeof server !== 'string' || !isIpAddress(server)) {
+      throw invalid('dnsServers', 'must list IP addresses', server);
+    }
+  }
+}
+
+function validateLoginBanner(banner: string | undefined): void {
+  if (banner === undefined || isUnresolved(banner)) {
+    return;
+  }
+  const length = characterCount(banner);
+  if (length === 0 || length > MAX_LOGIN_BANNER_CHARACTERS) {
+    throw invalid('clientLoginBanner', `must be 1 to ${MAX_LOGIN_BANNER_CHARACTERS} characters`, banner);
+  }
+}
+
+function validateSecurityGroups(securityGroups: ec2.ISecurityGroup[] | undefined): void {
+  if (securityGroups === undefined || isUnresolved(securityGroups)) {
+    return;
+  }
+  if (securityGroups.length < 1 || securityGroups.length > MAX_SECURITY_GROUPS) {
+    throw invalid('securityGroups', `must list 1 to ${MAX_SECURITY_GROUPS} security groups`, securityGroups.map((sg) => sg?.securityGroupId));
+  }
+  const missing = securityGroups.findIndex((sg) => !sg?.securityGroupId);
+  if (missing !== -1) {
+    throw invalid('securityGroups', 'must list security groups', securityGroups[missing]);
+  }
+}
+
+function validateClientConnectHandler(scope: Construct, handler: lambda.IFunction | undefined): void {
+  if (handler === undefined) {
+    return;
+  }
+  if (!handler?.functionArn) {
+    throw invalid('clientConnectHandler', 'must be a Lambda function', handler);
+  }
+  const name = knownFunctionName(handler);
+  if (name === undefined) {
+    if (handler instanceof lambda.Function) {
+      Annotations.of(scope).addWarningV2('cdk-client-vpn:clientConnectHandlerName',
+        `\`clientConnectHandler\` has no functionName: give it one starting with ${CLIENT_CONNECT_HANDLER_PREFIX}, or Client VPN rejects it`);
+    }
+    return;
+  }
+  if (!name.startsWith(CLIENT_CONNECT_HANDLER_PREFIX)) {
+    throw invalid('clientConnectHandler', `must be a function whose name starts with '${CLIENT_CONNECT_HANDLER_PREFIX}'`, name);
+  }
+}
+
+/** A function's name when it is known at synth time: imported by name or ARN, or given a functionName. */
+function knownFunctionName(handler: lambda.IFunction): string | undefined {
+  if (!isUnresolved(handler.functionName)) {
+    return handler.functionName;
+  }
+  const resource = handler.node.defaultChild;
+  if (resource instanceof lambda.CfnFunction && typeof resource.functionName === 'string' && !Token.isUnresolved(resource.functionName)) {
+    return resource.functionName;
+  }
+  return undefined;
+}
+
+function validateTags(tags: Array<{ key: string; value: string }> | undefined): string[] {
+  const errors: string[] = [];
+  for (const { key, value } of tags ?? []) {
+    if (isUnresolved(key) || isUnresolved(value)) {
+      continue;
+    }
+    if (characterCount(key) > 127 || key.toLowerCase().startsWith('aws:')) {
+      errors.push(`tag key must be at most 127 characters and not start with 'aws:', got '${key}'`);
+    }
+    if (characterCount(value) > 256) {
+      errors.push(`tag value of '${key}' must be at most 256 characters, got ${characterCount(value)}`);
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,114 @@
+import { Resource } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
+import { endpointFacts } from './private/endpoint-facts';
+import { applyPropertyInjectors } from './private/property-injection';
+import { invalid, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
+
+/** Where a Client VPN route sends traffic. */
+export abstract class ClientVpnRouteTarget {
+  /**
+   * Through a subnet associated with the endpoint as a target network.
+   */
+  public static subnet(subnet: ec2.ISubnet): ClientVpnRouteTarget {
+    if (!subnet?.subnetId) {
+      throw invalid('target', 'must be a subnet', subnet);
+    }
+    return new SubnetRouteTarget(subnet.subnetId, subnet);
+  }
+
+  /** To the endpoint's local network. */
+  public static local(): ClientVpnRouteTarget {
+    return new SubnetRouteTarget('local');
+  }
+
+  /** The value of the route's `TargetVpcSubnetId`. */
+  public abstract readonly targetVpcSubnetId: string;
+
+  /** The subnet, when the target is one. @internal */
+  public abstract readonly _subnet?: ec2.ISubnet;
+}
+
+class SubnetRouteTarget extends ClientVpnRouteTarget {
+  constructor(public readonly targetVpcSubnetId: string, public readonly _subnet?: ec2.ISubnet) {
+    super();
+  }
+}
+
+/** A route, as `addRoute` takes it. */
+export interface ClientVpnRouteOptions {
+  /** The destination, in CIDR notation (IPv4 or IPv6, host bits clear). */
+  readonly cidr: string;
+
+  /** Where traffic to the destination goes. */
+  readonly target: ClientVpnRouteTarget;
+
+  /**
+   * A description of the route.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/** Properties of a `ClientVpnRoute`. */
+export interface ClientVpnRouteProps extends ClientVpnRouteOptions {
+  /** The endpoint whose route table gets the route. */
+  readonly endpoint: IClientVpnEndpoint;
+}
+
+/**
+ * A route in a Client VPN endpoint's route table (`AWS::EC2::ClientVpnRoute`).
+ *
+ * It waits for the endpoint's target network associations: a route through a
+ * subnet that is not yet associated fails.
+ */
+export class ClientVpnRoute extends Resource {
+  /** The id under which property injectors find this construct. */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-client-vpn.ClientVpnRoute';
+
+  constructor(scope: Construct, id: string, props: ClientVpnRouteProps) {
+    super(scope, id);
+    props = applyPropertyInjectors(ClientVpnRoute.PROPERTY_INJECTION_ID, props, scope, id);
+    validateRoute(props);
+
+    const route = new ec2.CfnClientVpnRoute(this, 'Resource', {
+      clientVpnEndpointId: props.endpoint.endpointId,
+      destinationCidrBlock: props.cidr,
+      targetVpcSubnetId: props.target.targetVpcSubnetId,
+      description: props.description,
+    });
+    route.node.addDependency(props.endpoint.targetNetworksAssociated);
+  }
+}
+
+function validateRoute(props: ClientVpnRouteProps): void {
+  if (!props?.endpoint?.endpointId) {
+    throw invalid('endpoint', 'must be a Client VPN endpoint', props?.endpoint);
+  }
+  if (props.cidr === undefined) {
+    throw invalid('cidr', 'is required: the destination in CIDR notation', props.cidr);
+  }
+  requireNetworkCidr('cidr', props.cidr);
+  if (!(props.target instanceof ClientVpnRouteTarget)) {
+    throw invalid('target', 'must be made with `ClientVpnRouteTarget.subnet()` or `ClientVpnRouteTarget.local()`', props.target);
+  }
+  requireString('description', props.description);
+
+  const facts = endpointFacts(props.endpoint);
+  const subnet = props.target._subnet;
+  if (facts && subnet && !facts.targetSubnetIds.includes(subnet.subnetId) && isKnownToDiffer(subnet, facts.targetSubnetIds)) {
+    throw invalid('target', `must be a subnet associated with the endpoint as a target network (${facts.targetSubnetIds.join(', ')})`, subnet.subnetId);
+  }
+}
+
+/**
+ * A subnet defined in this app has an id no other subnet shares; a literal id differs from
+ * literal ids. A token from elsewhere (an import) may still turn out to be an associated subnet.
+ */
+function isKnownToDiffer(subnet: ec2.ISubnet, targetSubnetIds: string[]): boolean {
+  if (subnet instanceof ec2.Subnet) {
+    return true;
+  }
+  return !isUnresolved(subnet.subnetId) && targetSubnetIds.every((id) => !isUnresolved(id));
+}

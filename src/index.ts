@@ -1,0 +1,4 @@
+export * from './client-vpn-endpoint-types';
+export * from './client-vpn-endpoint';
+export * from './ingress-authorization';
+export * from './client-vpn-route';
