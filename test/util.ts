@@ -1,0 +1,27 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ClientVpnEndpointProps } from '../src';
+
+export const SERVER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/server';
+export const CLIENT_ROOT_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/client-root';
+
+/** A stack with a two-zone VPC (10.0.0.0/16) and the certificates every endpoint needs. */
+export function testStack() {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+  const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
+  const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
+  return { app, stack, vpc, serverCertificate, clientRootCertificate };
+}
+
+/** The smallest valid endpoint configuration: mutual TLS, a client CIDR outside the VPC. */
+export function minimalProps(fixture: ReturnType<typeof testStack>): ClientVpnEndpointProps {
+  return {
+    vpc: fixture.vpc,
+    serverCertificate: fixture.serverCertificate,
+    clientRootCertificate: fixture.clientRootCertificate,
+    clientCidrBlock: '10.100.0.0/22',
+  };
+}
