@@ -1,4 +1,4 @@
-import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -47,6 +47,9 @@ class ClientVpnExampleStack extends Stack {
     });
 
     Tags.of(endpoint).add('team', 'platform');
+
+    // CloudFormation does not return the DNS name: reading it adds the custom resource.
+    new CfnOutput(this, 'EndpointDnsName', { value: endpoint.dnsName });
   }
 }
 

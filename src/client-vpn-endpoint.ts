@@ -1,8 +1,9 @@
-import { Annotations, ArnFormat, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnCondition, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import {
   ClientVpnEndpointAttributes,
@@ -14,6 +15,8 @@ import {
   VpnPort,
 } from './client-vpn-endpoint-types';
 import { ClientVpnRoute, ClientVpnRouteOptions } from './client-vpn-route';
+import { EndpointSettings } from './custom-resource/endpoint-settings';
+import { RESERVED_API_SETTINGS } from './custom-resource/resource-properties';
 import { IngressAuthorization, IngressAuthorizationOptions } from './ingress-authorization';
 import { recordEndpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
@@ -21,6 +24,7 @@ import {
   Cidr,
   characterCount,
   cidrsOverlap,
+  describeSubnet,
   invalid,
   isIpAddress,
   isUnresolved,
@@ -205,6 +209,40 @@ export interface ClientVpnEndpointProps {
    * @default true
    */
   readonly authorizeAllUsersToVpcCidr?: boolean;
+
+  /**
+   * A client certificate revocation list (PEM text, `-----BEGIN X509 CRL-----`), imported
+   * into the endpoint by the custom resource on creation and whenever it changes.
+   * Removing it later leaves the last imported list in force: import an empty list to revoke nothing.
+   *
+   * @default - no revocation list
+   */
+  readonly certificateRevocationList?: string;
+
+  /**
+   * A bucket the client configuration (`.ovpn`) is exported to, encrypted, after creation and
+   * whenever the endpoint changes. The file is deleted with the endpoint if this construct wrote it.
+   *
+   * @default - the configuration is not exported
+   */
+  readonly clientConfigurationBucket?: s3.IBucket;
+
+  /**
+   * The object key of the exported client configuration in `clientConfigurationBucket`.
+   *
+   * @default - '<endpoint id>.ovpn'
+   */
+  readonly clientConfigurationKey?: string;
+
+  /**
+   * ModifyClientVpnEndpoint parameters that CloudFormation does not support yet, in the API's
+   * casing (for example `{ NewSetting: true }`), applied by the custom resource after
+   * CloudFormation has created or updated the endpoint. On delete, the values in effect
+   * before are restored when the endpoint still exists. A parameter that has a prop here is rejected.
+   *
+   * @default - none
+   */
+  readonly apiSettings?: { [key: string]: any };
 }
 
 const MAX_LOGIN_BANNER_CHARACTERS = 1400;
@@ -214,6 +252,7 @@ const MIN_CLIENT_CIDR_PREFIX = 12;
 const MAX_CLIENT_CIDR_PREFIX = 22;
 const CLIENT_CONNECT_HANDLER_PREFIX = 'AWSClientVPN-';
 const TAG_RESOURCE_TYPE = 'client-vpn-endpoint';
+const MAX_OBJECT_KEY_BYTES = 1024;
 // Vpc.fromLookup's stand-in CIDR before the lookup has run.
 const LOOKUP_PLACEHOLDER_CIDR = '1.2.3.4/5';
 
@@ -277,10 +316,14 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   /** Tags of the endpoint, rendered into its TagSpecifications. */
   public readonly tags: TagManager;
 
+  private readonly props: ClientVpnEndpointProps;
+  private settings?: EndpointSettings;
+
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
     super(scope, id);
     props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
     validateEndpointProps(this, props);
+    this.props = props;
 
     const subnets = selectTargetSubnets(props.vpc, props.vpcSubnets);
     this.securityGroups = props.securityGroups ?? [
@@ -315,8 +358,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       description: props.description,
       dnsServers: props.dnsServers,
       securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
-      // Explicit, because the API enables the portal when the property is left out.
-      selfServicePortal: props.selfServicePortal ? 'enabled' : 'disabled',
+      selfServicePortal: this.renderSelfServicePortal(props.selfServicePortal),
       sessionTimeoutHours: props.sessionTimeout,
       disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
       splitTunnel: props.splitTunnel,
@@ -348,16 +390,71 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     this.targetNetworksAssociated = associated;
     recordEndpointFacts(this, {
       usesUserAuthentication: props.userAuthentication !== undefined,
-      targetSubnetIds: subnets.map((subnet) => subnet.subnetId),
+      targetSubnets: subnets,
     });
 
-    if (props.authorizeAllUsersToVpcCidr ?? true) {
+    // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
+    if ((props.authorizeAllUsersToVpcCidr ?? true) && !isPendingLookup(props.vpc)) {
       this.addIngressAuthorization('AuthorizeAll', {
         cidr: vpcCidrToAuthorize(props),
         authorizeAllGroups: true,
         description: 'Allow all users to the VPC',
       });
     }
+
+    if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
+      this.endpointSettings();
+    }
+  }
+
+  /**
+   * The DNS name clients connect to, read back from the endpoint by the custom resource
+   * (CloudFormation does not return it). Reading it adds the custom resource.
+   *
+   * @attribute
+   */
+  public get dnsName(): string {
+    return this.endpointSettings().dnsName;
+  }
+
+  /**
+   * The URL of the self-service portal; empty when the portal is disabled. Read back by
+   * the custom resource (CloudFormation does not return it). Reading it adds the custom resource.
+   *
+   * @attribute
+   */
+  public get selfServicePortalUrl(): string {
+    return this.endpointSettings().selfServicePortalUrl;
+  }
+
+  /** Always explicit, because the API enables the portal when the property is left out. */
+  private renderSelfServicePortal(enabled: boolean | undefined): string {
+    if (enabled === undefined || !isUnresolved(enabled)) {
+      return enabled ? 'enabled' : 'disabled';
+    }
+    const condition = new CfnCondition(this, 'SelfServicePortalEnabled', { expression: Fn.conditionEquals(enabled, true) });
+    return Fn.conditionIf(condition.logicalId, 'enabled', 'disabled').toString();
+  }
+
+  /** The custom resource, created the first time something needs it. */
+  private endpointSettings(): EndpointSettings {
+    this.settings ??= new EndpointSettings(this, 'Settings', {
+      endpointId: this.endpointId,
+      endpointArn: this.endpointArn,
+      certificateRevocationList: this.props.certificateRevocationList,
+      configurationBucket: this.props.clientConfigurationBucket,
+      configurationKey: this.props.clientConfigurationKey ?? `${this.endpointId}.ovpn`,
+      configurationInputs: Stack.of(this).toJsonString({
+        serverCertificate: this.props.serverCertificate.certificateArn,
+        clientRootCertificate: this.props.clientRootCertificate?.certificateArn,
+        authentication: this.props.userAuthentication?._render(),
+        transportProtocol: this.props.transportProtocol,
+        port: this.props.port,
+        endpointIpAddressType: this.props.endpointIpAddressType,
+      }),
+      apiSettings: this.props.apiSettings,
+    });
+    return this.settings;
   }
 
   private createLogGroup(props: ClientVpnEndpointProps): logs.ILogGroup | undefined {
@@ -390,7 +487,7 @@ function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | und
   if (subnets.length === 0) {
     throw invalid('vpcSubnets', 'must select at least one subnet to associate as a target network', selection ?? {});
   }
-  const seen = new Map<string, string>();
+  const seen = new Map<string, ec2.ISubnet>();
   for (const subnet of subnets) {
     const zone = knownAvailabilityZone(subnet);
     if (zone === undefined) {
@@ -399,16 +496,12 @@ function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | und
     const other = seen.get(zone);
     if (other !== undefined) {
       throw invalid('vpcSubnets',
-        `must select at most one subnet per Availability Zone (add \`onePerAz: true\`); ${zone} has ${describeSubnet(other)} and ${describeSubnet(subnet.subnetId)}`,
-        subnets.map((s) => describeSubnet(s.subnetId)));
+        `must select at most one subnet per Availability Zone (add \`onePerAz: true\`); ${zone} has ${describeSubnet(other)} and ${describeSubnet(subnet)}`,
+        subnets.map(describeSubnet));
     }
-    seen.set(zone, subnet.subnetId);
+    seen.set(zone, subnet);
   }
   return subnets;
-}
-
-function describeSubnet(subnetId: string): string {
-  return isUnresolved(subnetId) ? 'a subnet defined in this app' : subnetId;
 }
 
 function knownAvailabilityZone(subnet: ec2.ISubnet): string | undefined {
@@ -429,15 +522,23 @@ function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
   } catch {
     // Imported VPCs without a CIDR block throw when asked for it.
   }
+  // A VPC defined in this app answers with a token; its resources hold the literal blocks.
   for (const child of vpc.node.findAll()) {
-    if (child instanceof ec2.CfnVPCCidrBlock && typeof child.cidrBlock === 'string') {
+    if (child instanceof ec2.CfnVPC && child.cidrBlock !== undefined) {
+      texts.push(child.cidrBlock);
+    }
+    if (child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined) {
       texts.push(child.cidrBlock);
     }
   }
   return texts
-    .filter((text) => text !== LOOKUP_PLACEHOLDER_CIDR && !isUnresolved(text))
+    .filter((text) => typeof text === 'string' && text !== LOOKUP_PLACEHOLDER_CIDR && !isUnresolved(text))
     .map((text) => parseCidr(text, [4]))
     .filter((cidr): cidr is Cidr => cidr !== undefined);
+}
+
+function isPendingLookup(vpc: ec2.IVpc): boolean {
+  return vpc.selectSubnets().isPendingLookup === true;
 }
 
 function vpcCidrToAuthorize(props: ClientVpnEndpointProps): string {
@@ -470,6 +571,9 @@ function validateEndpointProps(scope: Construct, props: ClientVpnEndpointProps):
   validateLoginBanner(props.clientLoginBanner);
   validateSecurityGroups(props.securityGroups);
   validateClientConnectHandler(scope, props.clientConnectHandler);
+  validateCertificateRevocationList(props.certificateRevocationList);
+  validateClientConfiguration(props);
+  validateApiSettings(props.apiSettings);
   if (props.clientRouteEnforcement === true && props.splitTunnel === true) {
     throw invalid('clientRouteEnforcement', 'cannot be true when `splitTunnel` is true: enforced routes would override the split tunnel', props.clientRouteEnforcement);
   }
@@ -483,8 +587,14 @@ function validateTypes(props: ClientVpnEndpointProps): void {
   ]);
   requireOneOf('endpointIpAddressType', props.endpointIpAddressType, Object.values(IpAddressType));
   requireOneOf('trafficIpAddressType', props.trafficIpAddressType, Object.values(IpAddressType));
-  for (const prop of ['logging', 'splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'authorizeAllUsersToVpcCidr'] as const) {
+  for (const prop of ['splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement'] as const) {
     requireBoolean(prop, props[prop]);
+  }
+  // These decide which resources exist, which a value known only at deploy time cannot.
+  for (const prop of ['logging', 'authorizeAllUsersToVpcCidr'] as const) {
+    if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
+      throw invalid(prop, 'must be a literal true or false: it decides which resources are created', props[prop]);
+    }
   }
   requireString('description', props.description);
   requireString('clientLoginBanner', props.clientLoginBanner);
@@ -608,7 +718,9 @@ function validateClientConnectHandler(scope: Construct, handler: lambda.IFunctio
   }
   const name = knownFunctionName(handler);
   if (name === undefined) {
-    if (handler instanceof lambda.Function) {
+    const resource = handler.node.defaultChild;
+    // Without a name, CloudFormation generates one, which never has the prefix.
+    if (resource instanceof lambda.CfnFunction && Stack.of(resource).resolve(resource.functionName) === undefined) {
       Annotations.of(scope).addWarningV2('cdk-client-vpn:clientConnectHandlerName',
         `\`clientConnectHandler\` has no functionName: give it one starting with ${CLIENT_CONNECT_HANDLER_PREFIX}, or Client VPN rejects it`);
     }
@@ -619,16 +731,23 @@ function validateClientConnectHandler(scope: Construct, handler: lambda.IFunctio
   }
 }
 
-/** A function's name when it is known at synth time: imported by name or ARN, or given a functionName. */
+/**
+ * A function's name when it is known at synth time: given as functionName, or the literal
+ * end of an imported function's ARN (fromFunctionName builds one around the partition token).
+ */
 function knownFunctionName(handler: lambda.IFunction): string | undefined {
   if (!isUnresolved(handler.functionName)) {
     return handler.functionName;
   }
   const resource = handler.node.defaultChild;
-  if (resource instanceof lambda.CfnFunction && typeof resource.functionName === 'string' && !Token.isUnresolved(resource.functionName)) {
-    return resource.functionName;
+  if (resource instanceof lambda.CfnFunction) {
+    return typeof resource.functionName === 'string' && !Token.isUnresolved(resource.functionName) ? resource.functionName : undefined;
   }
-  return undefined;
+  const arn = Stack.of(handler).resolve(handler.functionArn);
+  const parts: unknown[] = typeof arn === 'string' ? [arn] : arn?.['Fn::Join']?.[0] === '' ? arn['Fn::Join'][1] : [];
+  const tail = parts[parts.length - 1];
+  const match = typeof tail === 'string' ? /:function:([^:]+)(:[^:]*)?$/.exec(tail) : null;
+  return match?.[1];
 }
 
 function validateTags(tags: Array<{ key: string; value: string }> | undefined): string[] {
@@ -645,4 +764,85 @@ function validateTags(tags: Array<{ key: string; value: string }> | undefined): 
     }
   }
   return errors;
+}
+
+const CRL_PEM = /^-----BEGIN X509 CRL-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END X509 CRL-----\s*$/;
+
+function validateCertificateRevocationList(crl: string | undefined): void {
+  requireString('certificateRevocationList', crl);
+  if (crl === undefined || isUnresolved(crl)) {
+    return;
+  }
+  const match = CRL_PEM.exec(crl.trim() + '\n');
+  const body = match?.[1].replace(/\s+/g, '');
+  if (!body || body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
+    throw invalid('certificateRevocationList',
+      "must be a PEM-encoded CRL: a base64 body between '-----BEGIN X509 CRL-----' and '-----END X509 CRL-----'",
+      crl);
+  }
+}
+
+function validateClientConfiguration(props: ClientVpnEndpointProps): void {
+  const key = props.clientConfigurationKey;
+  requireString('clientConfigurationKey', key);
+  if (key !== undefined && props.clientConfigurationBucket === undefined) {
+    throw invalid('clientConfigurationKey', 'needs `clientConfigurationBucket`, the bucket the key is in', key);
+  }
+  if (props.clientConfigurationBucket !== undefined && !props.clientConfigurationBucket?.bucketName) {
+    throw invalid('clientConfigurationBucket', 'must be an S3 bucket', props.clientConfigurationBucket);
+  }
+  if (key === undefined || isUnresolved(key)) {
+    return;
+  }
+  if (key.length === 0 || Buffer.byteLength(key) > MAX_OBJECT_KEY_BYTES) {
+    throw invalid('clientConfigurationKey', `must be 1 to ${MAX_OBJECT_KEY_BYTES} bytes long`, key);
+  }
+}
+
+/** ModifyClientVpnEndpoint and CreateClientVpnEndpoint parameters that have props here. */
+const API_SETTINGS_WITH_PROPS: { [parameter: string]: string } = {
+  ServerCertificateArn: 'serverCertificate',
+  ConnectionLogOptions: 'logging',
+  DnsServers: 'dnsServers',
+  VpnPort: 'port',
+  Description: 'description',
+  SplitTunnel: 'splitTunnel',
+  VpcId: 'vpc',
+  SecurityGroupIds: 'securityGroups',
+  SelfServicePortal: 'selfServicePortal',
+  ClientConnectOptions: 'clientConnectHandler',
+  SessionTimeoutHours: 'sessionTimeout',
+  ClientLoginBannerOptions: 'clientLoginBanner',
+  ClientRouteEnforcementOptions: 'clientRouteEnforcement',
+  DisconnectOnSessionTimeout: 'disconnectOnSessionTimeout',
+  ClientCidrBlock: 'clientCidrBlock',
+  AuthenticationOptions: 'clientRootCertificate',
+  TransportProtocol: 'transportProtocol',
+  EndpointIpAddressType: 'endpointIpAddressType',
+  TrafficIpAddressType: 'trafficIpAddressType',
+  TagSpecifications: 'Tags.of(endpoint)',
+};
+
+function validateApiSettings(apiSettings: { [key: string]: any } | undefined): void {
+  if (apiSettings === undefined || isUnresolved(apiSettings)) {
+    return;
+  }
+  if (typeof apiSettings !== 'object' || apiSettings === null || Array.isArray(apiSettings)) {
+    throw invalid('apiSettings', 'must be an object of ModifyClientVpnEndpoint parameters', apiSettings);
+  }
+  for (const [key, value] of Object.entries(apiSettings)) {
+    const prop = API_SETTINGS_WITH_PROPS[key];
+    if (prop !== undefined) {
+      throw invalid('apiSettings', `cannot set ${key}: use the \`${prop}\` prop`, key);
+    }
+    if (RESERVED_API_SETTINGS.includes(key)) {
+      throw invalid('apiSettings', `cannot set ${key}: the construct sets it`, key);
+    }
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(key)) {
+      throw invalid('apiSettings', 'keys must be ModifyClientVpnEndpoint parameter names in PascalCase, such as DisconnectOnSessionTimeout', key);
+    }
+    if (value === undefined || value === null) {
+      throw invalid('apiSettings', `must give a value for ${key}`, value);
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
 import { endpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
-import { invalid, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
+import { describeSubnet, invalid, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
 
 /** Where a Client VPN route sends traffic. */
 export abstract class ClientVpnRouteTarget {
@@ -97,8 +97,11 @@ function validateRoute(props: ClientVpnRouteProps): void {
 
   const facts = endpointFacts(props.endpoint);
   const subnet = props.target._subnet;
-  if (facts && subnet && !facts.targetSubnetIds.includes(subnet.subnetId) && isKnownToDiffer(subnet, facts.targetSubnetIds)) {
-    throw invalid('target', `must be a subnet associated with the endpoint as a target network (${facts.targetSubnetIds.join(', ')})`, subnet.subnetId);
+  const targetSubnetIds = facts?.targetSubnets.map((target) => target.subnetId) ?? [];
+  if (facts && subnet && !targetSubnetIds.includes(subnet.subnetId) && isKnownToDiffer(subnet, targetSubnetIds)) {
+    throw invalid('target',
+      `must be a subnet associated with the endpoint as a target network (${facts.targetSubnets.map(describeSubnet).join(', ')})`,
+      describeSubnet(subnet));
   }
 }
 

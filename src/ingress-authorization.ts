@@ -81,7 +81,7 @@ function validateIngressAuthorization(props: IngressAuthorizationProps): void {
   if (allGroups && hasGroup) {
     throw invalid('accessGroupId', 'cannot be combined with `authorizeAllGroups: true`: give exactly one of the two', props.accessGroupId);
   }
-  if (!allGroups && !hasGroup) {
+  if (!allGroups && !hasGroup && !isUnresolved(props.authorizeAllGroups)) {
     throw invalid('authorizeAllGroups', 'must be true when no `accessGroupId` is given: give exactly one of the two', props.authorizeAllGroups);
   }
 

@@ -17,7 +17,11 @@ export function testStack() {
 }
 
 /** The smallest valid endpoint configuration: mutual TLS, a client CIDR outside the VPC. */
-export function minimalProps(fixture: ReturnType<typeof testStack>): ClientVpnEndpointProps {
+export function minimalProps(fixture: {
+  vpc: ec2.IVpc;
+  serverCertificate: acm.ICertificate;
+  clientRootCertificate: acm.ICertificate;
+}): ClientVpnEndpointProps {
   return {
     vpc: fixture.vpc,
     serverCertificate: fixture.serverCertificate,

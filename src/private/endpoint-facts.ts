@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IClientVpnEndpoint } from '../client-vpn-endpoint-types';
 
 /**
@@ -7,8 +8,8 @@ import { IClientVpnEndpoint } from '../client-vpn-endpoint-types';
 export interface EndpointFacts {
   /** Whether users sign in with Active Directory or SAML, so rules can name their groups. */
   readonly usesUserAuthentication: boolean;
-  /** The ids of the subnets associated as target networks. */
-  readonly targetSubnetIds: string[];
+  /** The subnets associated as target networks. */
+  readonly targetSubnets: ec2.ISubnet[];
 }
 
 const FACTS = Symbol.for('cdk-client-vpn.EndpointFacts');

@@ -2,11 +2,13 @@
 /* eslint-disable no-bitwise */
 import { isIP } from 'net';
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** Renders a received value for an error message, whatever its type. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    return value.length > 80 ? `a string of ${Array.from(value).length} characters` : `'${value}'`;
+    const length = characterCount(value);
+    return length > 80 ? `a string of ${length} characters` : `'${value}'`;
   }
   if (typeof value === 'function') {
     return 'a function';
@@ -204,4 +206,9 @@ export function requireNetworkCidr(prop: string, value: unknown, families: Reado
 
 export function isIpAddress(value: string): boolean {
   return isIP(value) !== 0;
+}
+
+/** A subnet as a reader knows it: its id when literal, else where it is defined. */
+export function describeSubnet(subnet: ec2.ISubnet): string {
+  return isUnresolved(subnet.subnetId) ? `the subnet at ${subnet.node.path}` : subnet.subnetId;
 }
