@@ -1,4 +1,5 @@
 import { IResource, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IDependable } from 'constructs';
@@ -141,6 +142,84 @@ export interface IClientVpnEndpoint extends IResource, ec2.IConnectable {
 
   /** Adds a route to the endpoint's route table. */
   addRoute(id: string, options: ClientVpnRouteOptions): ClientVpnRoute;
+
+  /** A metric of this endpoint in the `AWS/ClientVPN` namespace, dimension `Endpoint`. */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The number of active client connections.
+   * @default - average over 5 minutes
+   */
+  metricActiveConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The number of failed authentications.
+   * @default - sum over 5 minutes
+   */
+  metricAuthenticationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Days until the imported client certificate revocation list expires.
+   * @default - minimum over 1 hour
+   */
+  metricCrlDaysToExpiry(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Bytes received from clients.
+   * @default - sum over 5 minutes
+   */
+  metricIngressBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Bytes sent to clients.
+   * @default - sum over 5 minutes
+   */
+  metricEgressBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Packets received from clients.
+   * @default - sum over 5 minutes
+   */
+  metricIngressPackets(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Packets sent to clients.
+   * @default - sum over 5 minutes
+   */
+  metricEgressPackets(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Client configuration downloads from the self-service portal.
+   * @default - sum over 5 minutes
+   */
+  metricSelfServicePortalClientConfigurationDownloads(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * An alarm that fires when the client certificate revocation list is about to expire:
+   * an expired list makes the endpoint refuse every connection.
+   */
+  addCrlExpiryAlarm(id: string, options?: CrlExpiryAlarmOptions): cloudwatch.Alarm;
+}
+
+/** Options of `addCrlExpiryAlarm`. */
+export interface CrlExpiryAlarmOptions {
+  /**
+   * The alarm fires when fewer days than this are left.
+   * @default 7
+   */
+  readonly thresholdDays?: number;
+
+  /**
+   * The alarm's name.
+   * @default - generated
+   */
+  readonly alarmName?: string;
+
+  /**
+   * The alarm's description.
+   * @default - says which endpoint's list expires and what that does
+   */
+  readonly alarmDescription?: string;
 }
 
 /** What is needed to use an endpoint defined elsewhere. */

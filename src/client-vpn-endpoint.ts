@@ -1,5 +1,6 @@
-import { Annotations, ArnFormat, CfnCondition, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnCondition, Duration, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import {
   ClientVpnEndpointAttributes,
+  CrlExpiryAlarmOptions,
   ClientVpnUserAuthentication,
   IClientVpnEndpoint,
   IpAddressType,
@@ -246,6 +248,8 @@ export interface ClientVpnEndpointProps {
 }
 
 const MAX_LOGIN_BANNER_CHARACTERS = 1400;
+const FIVE_MINUTES = Duration.minutes(5);
+const DEFAULT_CRL_EXPIRY_THRESHOLD_DAYS = 7;
 const MAX_DNS_SERVERS = 2;
 const MAX_SECURITY_GROUPS = 5;
 const MIN_CLIENT_CIDR_PREFIX = 12;
@@ -268,6 +272,65 @@ abstract class ClientVpnEndpointBase extends Resource implements IClientVpnEndpo
 
   public addRoute(id: string, options: ClientVpnRouteOptions): ClientVpnRoute {
     return new ClientVpnRoute(this, id, { ...options, endpoint: this });
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ClientVPN',
+      metricName,
+      dimensionsMap: { Endpoint: this.endpointId },
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricActiveConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ActiveConnectionsCount', { statistic: cloudwatch.Stats.AVERAGE, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricAuthenticationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('AuthenticationFailures', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricCrlDaysToExpiry(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CrlDaysToExpiry', { statistic: cloudwatch.Stats.MINIMUM, period: Duration.hours(1), ...props });
+  }
+
+  public metricIngressBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('IngressBytes', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricEgressBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('EgressBytes', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricIngressPackets(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('IngressPackets', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricEgressPackets(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('EgressPackets', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public metricSelfServicePortalClientConfigurationDownloads(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SelfServicePortalClientConfigurationDownloads', { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, ...props });
+  }
+
+  public addCrlExpiryAlarm(id: string, options: CrlExpiryAlarmOptions = {}): cloudwatch.Alarm {
+    const thresholdDays = options.thresholdDays ?? DEFAULT_CRL_EXPIRY_THRESHOLD_DAYS;
+    if (!isUnresolved(thresholdDays) && (!Number.isInteger(thresholdDays) || thresholdDays < 1)) {
+      throw invalid('thresholdDays', 'must be a whole number of days, at least 1', thresholdDays);
+    }
+    return new cloudwatch.Alarm(this, id, {
+      metric: this.metricCrlDaysToExpiry(),
+      threshold: thresholdDays,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data means no CRL is imported, which is not this alarm's concern.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.alarmDescription
+        ?? `The client certificate revocation list of ${this.node.path} expires in less than ${thresholdDays} days; an expired list blocks every connection`,
+      alarmName: options.alarmName,
+    });
   }
 
   protected arnFor(endpointId: string): string {
