@@ -233,3 +233,92 @@ export interface ClientVpnEndpointAttributes {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
+
+/** A Cedar authorization policy evaluated for every connection. */
+export interface ClientVpnAuthorizationPolicy {
+  /** The policy, in the Cedar policy language. */
+  readonly policyDocument: string;
+
+  /**
+   * A description of the policy.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Evaluates and logs the policy without enforcing it, to try it out.
+   * @default false
+   */
+  readonly shadowMode?: boolean;
+}
+
+/** A device-posture trust provider kind. */
+export class DevicePostureTrustProviderType {
+  /** CrowdStrike; needs a public signing key URL. */
+  public static readonly CROWDSTRIKE = new DevicePostureTrustProviderType('crowdstrike', true);
+  /** JumpCloud; needs a public signing key URL. */
+  public static readonly JUMPCLOUD = new DevicePostureTrustProviderType('jumpcloud', true);
+  /** Jamf; takes no public signing key URL. */
+  public static readonly JAMF = new DevicePostureTrustProviderType('jamf', false);
+
+  /**
+   * A provider kind this library does not know yet.
+   * @param value the API's name for it
+   * @param requiresPublicSigningKeyUrl whether the provider needs `publicSigningKeyUrl`
+   */
+  public static custom(value: string, requiresPublicSigningKeyUrl?: boolean): DevicePostureTrustProviderType {
+    return new DevicePostureTrustProviderType(value, requiresPublicSigningKeyUrl);
+  }
+
+  private constructor(
+    /** The API's name for the provider kind. */
+    public readonly value: string,
+    /** Whether the provider needs a public signing key URL; undefined when unknown. */
+    public readonly requiresPublicSigningKeyUrl?: boolean,
+  ) {}
+}
+
+/** A trust provider that vouches for the posture of client devices. */
+export interface DevicePostureTrustProvider {
+  /** The kind of provider. */
+  readonly type: DevicePostureTrustProviderType;
+
+  /** Your tenant's id at the provider. */
+  readonly tenantId: string;
+
+  /**
+   * The URL of the provider's public signing key: required by CrowdStrike and JumpCloud, rejected by Jamf.
+   * @default - none
+   */
+  readonly publicSigningKeyUrl?: string;
+}
+
+/** Device-posture checks for connecting clients. */
+export interface DevicePostureOptions {
+  /** The providers device posture is checked with: at least one. */
+  readonly trustProviders: DevicePostureTrustProvider[];
+
+  /**
+   * Whether the checks are enforced.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Attaches the endpoint to a transit gateway. */
+export interface ClientVpnTransitGatewayConfiguration {
+  /** The transit gateway's id, such as `tgw-0123456789abcdef0`. */
+  readonly transitGatewayId: string;
+
+  /**
+   * The Availability Zones, by name.
+   * @default - none
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * The Availability Zones, by id (such as `use1-az1`).
+   * @default - none
+   */
+  readonly availabilityZoneIds?: string[];
+}

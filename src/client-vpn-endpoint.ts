@@ -7,8 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import {
+  ClientVpnAuthorizationPolicy,
   ClientVpnEndpointAttributes,
+  ClientVpnTransitGatewayConfiguration,
   CrlExpiryAlarmOptions,
+  DevicePostureOptions,
+  DevicePostureTrustProviderType,
   ClientVpnUserAuthentication,
   IClientVpnEndpoint,
   IpAddressType,
@@ -34,6 +38,7 @@ import {
   requireArray,
   requireBoolean,
   requireNetworkCidr,
+  requireNonEmptyString,
   requireOneOf,
   requireString,
 } from './private/validation';
@@ -245,6 +250,27 @@ export interface ClientVpnEndpointProps {
    * @default - none
    */
   readonly apiSettings?: { [key: string]: any };
+
+  /**
+   * A Cedar policy every connection is evaluated against, optionally in shadow mode.
+   *
+   * @default - none
+   */
+  readonly authorizationPolicy?: ClientVpnAuthorizationPolicy;
+
+  /**
+   * Device-posture checks through trust providers such as CrowdStrike, JumpCloud or Jamf.
+   *
+   * @default - none
+   */
+  readonly devicePostureOptions?: DevicePostureOptions;
+
+  /**
+   * Attaches the endpoint to a transit gateway.
+   *
+   * @default - none
+   */
+  readonly transitGatewayConfiguration?: ClientVpnTransitGatewayConfiguration;
 }
 
 const MAX_LOGIN_BANNER_CHARACTERS = 1400;
@@ -429,6 +455,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       vpnPort: props.port,
       endpointIpAddressType: props.endpointIpAddressType,
       trafficIpAddressType: props.trafficIpAddressType,
+      transitGatewayConfiguration: props.transitGatewayConfiguration,
       tagSpecifications: Lazy.any({
         produce: () => this.tags.hasTags()
           ? [{ resourceType: TAG_RESOURCE_TYPE, tags: this.tags.renderTags() }]
@@ -437,6 +464,13 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     });
     if (this.logGroup) {
       endpoint.node.addDependency(this.logGroup);
+    }
+    // aws-cdk-lib 2.257's L1 predates these properties: overrides give the same template as newer L1s.
+    if (props.authorizationPolicy) {
+      endpoint.addPropertyOverride('AuthorizationPolicy', renderAuthorizationPolicy(props.authorizationPolicy));
+    }
+    if (props.devicePostureOptions) {
+      endpoint.addPropertyOverride('DevicePostureOptions', renderDevicePostureOptions(props.devicePostureOptions));
     }
 
     this.endpointId = endpoint.ref;
@@ -544,6 +578,25 @@ function renderAuthentication(props: ClientVpnEndpointProps): ec2.CfnClientVpnEn
   return options;
 }
 
+function renderAuthorizationPolicy(policy: ClientVpnAuthorizationPolicy) {
+  return {
+    PolicyDocument: policy.policyDocument,
+    Description: policy.description,
+    ShadowMode: policy.shadowMode === undefined ? undefined : policy.shadowMode ? 'enabled' : 'disabled',
+  };
+}
+
+function renderDevicePostureOptions(options: DevicePostureOptions) {
+  return {
+    Enabled: options.enabled ?? true,
+    TrustProviders: options.trustProviders.map((provider) => ({
+      TrustProviderType: provider.type.value,
+      TenantId: provider.tenantId,
+      PublicSigningKeyUrl: provider.publicSigningKeyUrl,
+    })),
+  };
+}
+
 function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
   // By default one subnet per zone, so VPCs with several private subnet groups still work.
   const subnets = vpc.selectSubnets(selection ?? { onePerAz: true }).subnets;
@@ -637,6 +690,9 @@ function validateEndpointProps(scope: Construct, props: ClientVpnEndpointProps):
   validateCertificateRevocationList(props.certificateRevocationList);
   validateClientConfiguration(props);
   validateApiSettings(props.apiSettings);
+  validateAuthorizationPolicy(props.authorizationPolicy);
+  validateDevicePostureOptions(props.devicePostureOptions);
+  validateTransitGatewayConfiguration(props.transitGatewayConfiguration);
   if (props.clientRouteEnforcement === true && props.splitTunnel === true) {
     throw invalid('clientRouteEnforcement', 'cannot be true when `splitTunnel` is true: enforced routes would override the split tunnel', props.clientRouteEnforcement);
   }
@@ -884,6 +940,8 @@ const API_SETTINGS_WITH_PROPS: { [parameter: string]: string } = {
   EndpointIpAddressType: 'endpointIpAddressType',
   TrafficIpAddressType: 'trafficIpAddressType',
   TagSpecifications: 'Tags.of(endpoint)',
+  DevicePostureOptions: 'devicePostureOptions',
+  TransitGatewayConfiguration: 'transitGatewayConfiguration',
 };
 
 function validateApiSettings(apiSettings: { [key: string]: any } | undefined): void {
@@ -908,4 +966,69 @@ function validateApiSettings(apiSettings: { [key: string]: any } | undefined): v
       throw invalid('apiSettings', `must give a value for ${key}`, value);
     }
   }
+}
+
+function validateAuthorizationPolicy(policy: ClientVpnAuthorizationPolicy | undefined): void {
+  if (policy === undefined) {
+    return;
+  }
+  if (typeof policy !== 'object' || policy === null) {
+    throw invalid('authorizationPolicy', 'must be an object with a `policyDocument`', policy);
+  }
+  if (policy.policyDocument === undefined) {
+    throw invalid('authorizationPolicy.policyDocument', 'is required: the Cedar policy', policy.policyDocument);
+  }
+  requireNonEmptyString('authorizationPolicy.policyDocument', policy.policyDocument);
+  requireString('authorizationPolicy.description', policy.description);
+  requireBoolean('authorizationPolicy.shadowMode', policy.shadowMode);
+  if (isUnresolved(policy.shadowMode)) {
+    throw invalid('authorizationPolicy.shadowMode', 'must be a literal true or false', policy.shadowMode);
+  }
+}
+
+const TRANSIT_GATEWAY_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+function validateDevicePostureOptions(options: DevicePostureOptions | undefined): void {
+  if (options === undefined) {
+    return;
+  }
+  requireBoolean('devicePostureOptions.enabled', options?.enabled);
+  const providers = options?.trustProviders;
+  if (!Array.isArray(providers) || providers.length === 0) {
+    throw invalid('devicePostureOptions.trustProviders', 'must list at least one trust provider', providers);
+  }
+  providers.forEach((provider, index) => {
+    const prop = `devicePostureOptions.trustProviders[${index}]`;
+    if (!(provider?.type instanceof DevicePostureTrustProviderType)) {
+      throw invalid(`${prop}.type`, 'must be a DevicePostureTrustProviderType, such as DevicePostureTrustProviderType.CROWDSTRIKE', provider?.type);
+    }
+    requireNonEmptyString(`${prop}.tenantId`, provider.tenantId);
+    if (provider.tenantId === undefined) {
+      throw invalid(`${prop}.tenantId`, 'is required', provider.tenantId);
+    }
+    requireNonEmptyString(`${prop}.publicSigningKeyUrl`, provider.publicSigningKeyUrl);
+    const url = provider.publicSigningKeyUrl;
+    if (provider.type.requiresPublicSigningKeyUrl === true && url === undefined) {
+      throw invalid(`${prop}.publicSigningKeyUrl`, `is required for ${provider.type.value}`, url);
+    }
+    if (provider.type.requiresPublicSigningKeyUrl === false && url !== undefined) {
+      throw invalid(`${prop}.publicSigningKeyUrl`, `is not accepted for ${provider.type.value}`, url);
+    }
+    if (url !== undefined && !isUnresolved(url) && !/^https:\/\/[^\s/]+/.test(url)) {
+      throw invalid(`${prop}.publicSigningKeyUrl`, 'must be an https:// URL', url);
+    }
+  });
+}
+
+function validateTransitGatewayConfiguration(configuration: ClientVpnTransitGatewayConfiguration | undefined): void {
+  if (configuration === undefined) {
+    return;
+  }
+  const id = configuration?.transitGatewayId;
+  requireString('transitGatewayConfiguration.transitGatewayId', id);
+  if (id === undefined || (!isUnresolved(id) && !TRANSIT_GATEWAY_ID.test(id))) {
+    throw invalid('transitGatewayConfiguration.transitGatewayId', "must be a transit gateway id: 'tgw-' and 8 or 17 hexadecimal digits", id);
+  }
+  requireArray('transitGatewayConfiguration.availabilityZones', configuration.availabilityZones);
+  requireArray('transitGatewayConfiguration.availabilityZoneIds', configuration.availabilityZoneIds);
 }

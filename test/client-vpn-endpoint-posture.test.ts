@@ -1,0 +1,161 @@
+import { Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ClientVpnEndpoint, ClientVpnEndpointProps, DevicePostureTrustProviderType } from '../src';
+import { minimalProps, testStack } from './util';
+
+const ENDPOINT = 'AWS::EC2::ClientVpnEndpoint';
+
+function synth(extra: Partial<ClientVpnEndpointProps>): Template {
+  const fixture = testStack();
+  new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), ...extra });
+  return Template.fromStack(fixture.stack);
+}
+
+function rejects(extra: Record<string, unknown>, prop: string, received: string): void {
+  const fixture = testStack();
+  expect(() => new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), ...extra }))
+    .toThrow(new RegExp(`\`${prop.replace(/[.[\]]/g, '\\$&')}\`.*got ${received.replace(/[.[\]()*+?]/g, '\\$&')}`));
+}
+
+describe('authorizationPolicy', () => {
+  test('renders the Cedar policy, description and shadow mode', () => {
+    synth({ authorizationPolicy: { policyDocument: 'permit(principal, action, resource);', description: 'Everyone', shadowMode: true } })
+      .hasResourceProperties(ENDPOINT, {
+        AuthorizationPolicy: { PolicyDocument: 'permit(principal, action, resource);', Description: 'Everyone', ShadowMode: 'enabled' },
+      });
+  });
+
+  test('shadow mode false is disabled; left out, it is absent', () => {
+    synth({ authorizationPolicy: { policyDocument: 'p', shadowMode: false } })
+      .hasResourceProperties(ENDPOINT, { AuthorizationPolicy: { PolicyDocument: 'p', ShadowMode: 'disabled' } });
+    synth({ authorizationPolicy: { policyDocument: 'p' } })
+      .hasResourceProperties(ENDPOINT, { AuthorizationPolicy: { PolicyDocument: 'p', ShadowMode: Match.absent() } });
+  });
+
+  test('absent by default', () => {
+    synth({}).hasResourceProperties(ENDPOINT, { AuthorizationPolicy: Match.absent(), DevicePostureOptions: Match.absent() });
+  });
+
+  test('an empty policy document is rejected', () => {
+    rejects({ authorizationPolicy: { policyDocument: '' } }, 'authorizationPolicy.policyDocument', "''");
+  });
+
+  test('a missing policy document is rejected', () => {
+    rejects({ authorizationPolicy: {} }, 'authorizationPolicy.policyDocument', 'undefined');
+  });
+
+  test('a non-boolean shadow mode is rejected', () => {
+    rejects({ authorizationPolicy: { policyDocument: 'p', shadowMode: 'yes' } }, 'authorizationPolicy.shadowMode', "'yes'");
+  });
+
+  test('a token policy document passes', () => {
+    synth({ authorizationPolicy: { policyDocument: Token.asString({ Ref: 'Policy' }) } })
+      .hasResourceProperties(ENDPOINT, { AuthorizationPolicy: { PolicyDocument: { Ref: 'Policy' } } });
+  });
+});
+
+describe('devicePostureOptions', () => {
+  test('renders every provider, enabled by default', () => {
+    synth({
+      devicePostureOptions: {
+        trustProviders: [
+          { type: DevicePostureTrustProviderType.CROWDSTRIKE, tenantId: 'cs-tenant', publicSigningKeyUrl: 'https://keys.example.com/cs' },
+          { type: DevicePostureTrustProviderType.JAMF, tenantId: 'jamf-tenant' },
+        ],
+      },
+    }).hasResourceProperties(ENDPOINT, {
+      DevicePostureOptions: {
+        Enabled: true,
+        TrustProviders: [
+          { TrustProviderType: 'crowdstrike', TenantId: 'cs-tenant', PublicSigningKeyUrl: 'https://keys.example.com/cs' },
+          { TrustProviderType: 'jamf', TenantId: 'jamf-tenant' },
+        ],
+      },
+    });
+  });
+
+  test('enabled false and a custom provider kind', () => {
+    synth({
+      devicePostureOptions: { enabled: false, trustProviders: [{ type: DevicePostureTrustProviderType.custom('newvendor'), tenantId: 't' }] },
+    }).hasResourceProperties(ENDPOINT, {
+      DevicePostureOptions: { Enabled: false, TrustProviders: [{ TrustProviderType: 'newvendor', TenantId: 't' }] },
+    });
+  });
+
+  test('no providers is rejected', () => {
+    rejects({ devicePostureOptions: { trustProviders: [] } }, 'devicePostureOptions.trustProviders', '[]');
+  });
+
+  test.each([
+    [DevicePostureTrustProviderType.CROWDSTRIKE, 'crowdstrike'],
+    [DevicePostureTrustProviderType.JUMPCLOUD, 'jumpcloud'],
+  ])('%s without a signing key URL is rejected', (type, name) => {
+    const fixture = testStack();
+    expect(() => new ClientVpnEndpoint(fixture.stack, 'Endpoint', {
+      ...minimalProps(fixture),
+      devicePostureOptions: { trustProviders: [{ type, tenantId: 't' }] },
+    })).toThrow(`\`devicePostureOptions.trustProviders[0].publicSigningKeyUrl\` is required for ${name}, got undefined`);
+  });
+
+  test('jamf with a signing key URL is rejected', () => {
+    rejects({
+      devicePostureOptions: { trustProviders: [{ type: DevicePostureTrustProviderType.JAMF, tenantId: 't', publicSigningKeyUrl: 'https://k' }] },
+    }, 'devicePostureOptions.trustProviders[0].publicSigningKeyUrl', "'https://k'");
+  });
+
+  test('a signing key URL that is not https is rejected', () => {
+    rejects({
+      devicePostureOptions: { trustProviders: [{ type: DevicePostureTrustProviderType.JUMPCLOUD, tenantId: 't', publicSigningKeyUrl: 'http://k' }] },
+    }, 'devicePostureOptions.trustProviders[0].publicSigningKeyUrl', "'http://k'");
+  });
+
+  test('an empty tenant id and a type that is not a DevicePostureTrustProviderType are rejected', () => {
+    rejects({ devicePostureOptions: { trustProviders: [{ type: DevicePostureTrustProviderType.JAMF, tenantId: '' }] } },
+      'devicePostureOptions.trustProviders[0].tenantId', "''");
+    rejects({ devicePostureOptions: { trustProviders: [{ type: 'jamf', tenantId: 't' }] } },
+      'devicePostureOptions.trustProviders[0].type', "'jamf'");
+  });
+
+  test('token tenant ids and URLs pass', () => {
+    synth({
+      devicePostureOptions: {
+        trustProviders: [{
+          type: DevicePostureTrustProviderType.CROWDSTRIKE,
+          tenantId: Token.asString({ Ref: 'Tenant' }),
+          publicSigningKeyUrl: Token.asString({ Ref: 'Url' }),
+        }],
+      },
+    }).hasResourceProperties(ENDPOINT, {
+      DevicePostureOptions: { TrustProviders: [{ TenantId: { Ref: 'Tenant' }, PublicSigningKeyUrl: { Ref: 'Url' } }] },
+    });
+  });
+});
+
+describe('transitGatewayConfiguration', () => {
+  test('reaches the template', () => {
+    synth({ transitGatewayConfiguration: { transitGatewayId: 'tgw-0123456789abcdef0', availabilityZoneIds: ['use1-az1'] } })
+      .hasResourceProperties(ENDPOINT, {
+        TransitGatewayConfiguration: { TransitGatewayId: 'tgw-0123456789abcdef0', AvailabilityZoneIds: ['use1-az1'] },
+      });
+  });
+
+  test.each(['vpc-0123456789abcdef0', 'tgw-123', 'tgw-0123456789ABCDEF0'])('rejects the id %s', (transitGatewayId) => {
+    rejects({ transitGatewayConfiguration: { transitGatewayId } }, 'transitGatewayConfiguration.transitGatewayId', `'${transitGatewayId}'`);
+  });
+
+  test('a token id passes', () => {
+    synth({ transitGatewayConfiguration: { transitGatewayId: Token.asString({ Ref: 'Tgw' }) } })
+      .hasResourceProperties(ENDPOINT, { TransitGatewayConfiguration: { TransitGatewayId: { Ref: 'Tgw' } } });
+  });
+});
+
+describe('apiSettings for these settings', () => {
+  test.each([
+    ['DevicePostureOptions', 'devicePostureOptions'],
+    ['TransitGatewayConfiguration', 'transitGatewayConfiguration'],
+  ])('%s is rejected in favour of `%s`', (key, prop) => {
+    const fixture = testStack();
+    expect(() => new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), apiSettings: { [key]: {} } }))
+      .toThrow(`use the \`${prop}\` prop`);
+  });
+});
