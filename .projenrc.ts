@@ -2,6 +2,8 @@ import { awscdk, javascript } from 'projen';
 
 // The floor users must have; the newest aws-cdk-lib whose cloud assemblies integ-runner reads.
 const CDK_VERSION = '2.257.0';
+// The newest integ-tests-alpha; its peer range accepts the aws-cdk-lib floor.
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 // aws-cdk@3 cannot read current cloud assemblies; the 2.1148 CLI can.
 const CDK_CLI_VERSION = '2.1148.1';
 
@@ -55,6 +57,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'esbuild',
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    '@aws-cdk/integ-runner@^2.197',
+    'cdk-nag@^3',
+    '@cdklabs/cdk-validator-cfnguard',
+    'fast-check',
   ],
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
@@ -87,8 +94,58 @@ project.addTask('synth:example', {
   steps: [
     { spawn: 'bundle' },
     { exec: 'cdk synth --quiet' },
+    // The CLI writes the cdk-nag and cfn-guard report but exits 0 on findings.
+    { exec: 'node examples/check-validation-report.js cdk.out/policy-validation-report.json' },
     { say: 'Template written to cdk.out/ClientVpnExample.template.json' },
   ],
 });
+
+// Integ tests are checked against their committed snapshots offline: nothing is deployed from here.
+const INTEG_ENV = { TS_NODE_PROJECT: 'tsconfig.dev.json' };
+project.addTask('integ', {
+  description: 'Check the integ tests (test/integ.*.ts) against their committed snapshots',
+  env: INTEG_ENV,
+  steps: [{ spawn: 'bundle' }, { exec: 'integ-runner --language typescript --dry-run' }],
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the snapshots of integ tests whose synthesis changed (no AWS credentials needed)',
+  env: INTEG_ENV,
+  steps: [{ spawn: 'bundle' }, { exec: 'integ-runner --language typescript --dry-run --update-on-failed' }],
+});
+
+// The suite once more on the newest aws-cdk-lib, its CloudFormation schema validation turned into errors.
+project.addTask('test:latest-cdk', {
+  description: 'Run the jest suite against the newest aws-cdk-lib, installed into .cdk-latest/',
+  env: { CDK_CONTEXT_JSON: JSON.stringify({ '@aws-cdk/core:validateAgainstDefaultRules': true }) },
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'npm install --prefix .cdk-latest --no-save --no-package-lock --no-audit --no-fund aws-cdk-lib@latest constructs@^10' },
+    { exec: 'node -e "console.log(\'aws-cdk-lib \' + require(\'./.cdk-latest/node_modules/aws-cdk-lib/package.json\').version)"' },
+    { exec: 'jest --config test/latest-cdk/jest.config.js --coverage=false' },
+  ],
+});
+
+// Full packaging needs PyPI and Maven, which this machine cannot reach: generating the code proves the API binds.
+project.addTask('pacmak:code-only', {
+  description: 'Generate the Python, Java, .NET and Go bindings without building them',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code-only',
+});
+project.gitignore.exclude('/.cdk-latest/');
+
+// The synthesis benchmark (bench/synth.ts): timing needs global.gc, and ts-node compiles with the
+// dev tsconfig. Transpile only: `typecheck` already checks bench/, and checking here costs ~15 s per run.
+const BENCH_ENV = { TS_NODE_PROJECT: 'tsconfig.dev.json', TS_NODE_TRANSPILE_ONLY: 'true' };
+const BENCH_COMMAND = 'node --expose-gc -r ts-node/register bench/synth.ts';
+project.addTask('bench', {
+  description: 'Benchmark synthesis against aws-cdk-lib and the L1 floor; rewrites BENCHMARKS.md',
+  env: BENCH_ENV,
+  steps: [{ spawn: 'bundle' }, { exec: `${BENCH_COMMAND} --write` }],
+});
+project.addTask('bench:smoke', {
+  description: 'Run the synthesis benchmark once at N = 1, so it keeps working (no timing assertions)',
+  env: BENCH_ENV,
+  steps: [{ spawn: 'bundle' }, { exec: `${BENCH_COMMAND} --smoke` }],
+});
+project.npmignore?.exclude('/bench/');
 
 project.synth();

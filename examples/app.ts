@@ -1,6 +1,8 @@
-import { App, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, CfnOutput, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ClientVpnEndpoint, ClientVpnRouteTarget, SessionTimeout, TransportProtocol, VpnPort } from '../src';
 
@@ -13,6 +15,11 @@ class ClientVpnExampleStack extends Stack {
       ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
       maxAzs: 2,
       natGateways: 1,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+      flowLogs: { All: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
 
     // Certificates imported into ACM beforehand (for example with easy-rsa).
@@ -50,9 +57,25 @@ class ClientVpnExampleStack extends Stack {
 
     // CloudFormation does not return the DNS name: reading it adds the custom resource.
     new CfnOutput(this, 'EndpointDnsName', { value: endpoint.dnsName });
+
   }
 }
 
+// The example must pass cdk-nag's AwsSolutions checks and the cfn-guard rules with nothing unacknowledged.
+// cfn-guard's Control Tower rules have no per-resource acknowledgement, so these are off, each for a reason.
+const cfnGuardExceptions: Record<string, string> = {
+  'ct-cloudwatch-pr-3': 'Connection, flow and handler logs hold no secrets and CloudWatch Logs encrypts them at rest; '
+    + 'pass `logGroup` with a customer managed key where a policy requires one.',
+  'ct-lambda-pr-3': 'The settings handler calls only AWS APIs (EC2, S3, CloudFormation); '
+    + 'in a VPC it would need a NAT gateway or interface endpoints and gain nothing.',
+};
+
 const app = new App();
 new ClientVpnExampleStack(app, 'ClientVpnExample', { env: { region: 'eu-west-1' } });
+const awsSolutions = new AwsSolutionsChecks(app);
+Validations.of(app).addPlugins(
+  new CfnGuardValidator({ disabledRules: Object.keys(cfnGuardExceptions) }),
+  // aws-cdk-lib 2.257 does not hand plugins the construct tree, which cdk-nag 3 walks: give it the app.
+  { name: awsSolutions.readPackName, validate: () => awsSolutions.validateScope(app) },
+);
 app.synth();

@@ -69,7 +69,13 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     physicalResourceId: (event as { PhysicalResourceId?: string }).PhysicalResourceId,
   }));
   const response = await respondTo(event, deadline, context.logStreamName);
-  await sendResponse(event.ResponseURL, response, deadline);
+  try {
+    await sendResponse(event.ResponseURL, response, deadline);
+  } catch (error) {
+    // Not rethrown: Lambda would run the whole request again, and a repeated Create would
+    // remember the settings it had just applied as the ones to restore.
+    console.error(`Could not send the response to CloudFormation: ${describeError(error)}`);
+  }
 }
 
 async function respondTo(
@@ -77,7 +83,8 @@ async function respondTo(
   deadline: number,
   logStreamName: string,
 ): Promise<CloudFormationCustomResourceResponse> {
-  // A failed Create still needs an id; CloudFormation then deletes it, which is a no-op.
+  // A failed Create still needs an id (CloudFormation deletes it next, undoing what it did);
+  // a failed Update keeps the id it had, which is what CloudFormation rolls back to.
   const progress = { physicalResourceId: physicalIdOf(event) ?? `${PHYSICAL_ID_PREFIX}-failed-${event.RequestId}` };
   const base = {
     StackId: event.StackId,
@@ -156,7 +163,7 @@ async function apply(
 
   if (request.certificateRevocationList && request.certificateRevocationList !== before?.certificateRevocationList) {
     console.log(`Importing the client certificate revocation list into ${request.endpointId}`);
-    await withRetries(deadline, () => ec2.send(new ImportClientVpnClientCertificateRevocationListCommand({
+    await withRetries(deadline, 'ImportClientVpnClientCertificateRevocationList', () => ec2.send(new ImportClientVpnClientCertificateRevocationListCommand({
       ClientVpnEndpointId: request.endpointId,
       CertificateRevocationList: request.certificateRevocationList,
     })));
@@ -164,24 +171,29 @@ async function apply(
 
   const restore: Settings = { ...(sameEndpoint ? previousState?.restore : {}) };
   const changes = settingsChanges(request.apiSettings, before?.apiSettings ?? {}, restore, endpoint);
-  const state: ResourceState = { endpointId: request.endpointId, restore: changes.restore };
-  progress.physicalResourceId = encodePhysicalId(state);
+  const physicalResourceId = encodePhysicalId({ endpointId: request.endpointId, restore: changes.restore });
+  if (event.RequestType === 'Create') {
+    progress.physicalResourceId = physicalResourceId;
+  }
   if (Object.keys(changes.modify).length > 0) {
     console.log(`Modifying ${Object.keys(changes.modify).join(', ')} of ${request.endpointId}`);
     await modifyEndpoint(request.endpointId, changes.modify, deadline);
   }
 
   const configurationChanged = request.configuration !== undefined && (
-    !sameTarget(request.configuration, before?.configuration)
+    !sameObject(request.configuration, before?.configuration)
+    || request.configuration.kmsKeyArn !== before?.configuration?.kmsKeyArn
     || request.configurationInputs !== before?.configurationInputs);
   if (request.configuration && configurationChanged) {
     await exportConfiguration(request.endpointId, request.configuration, ownerOf(event), deadline);
   }
-  if (before?.configuration && !sameTarget(request.configuration, before.configuration)) {
-    await deleteConfigurationIfOwned(before.configuration, ownerOf(event), deadline);
+  // The file of the previous properties goes when it moved, even to a replaced endpoint:
+  // the Delete that follows a replacement leaves everything to the successor.
+  if (previous?.configuration && !sameObject(request.configuration, previous.configuration)) {
+    await deleteConfigurationIfOwned(previous.configuration, ownerOf(event), deadline);
   }
 
-  return { physicalResourceId: progress.physicalResourceId, data: attributesOf(endpoint) };
+  return { physicalResourceId, data: attributesOf(endpoint) };
 }
 
 /**
@@ -216,47 +228,57 @@ function settingsChanges(wanted: Settings, previous: Settings, restore: Settings
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, deadline: number): Promise<void> {
   // Delete never fails: a stack must always be able to go. What could not be undone is logged.
-  try {
-    const state = decodePhysicalId(event.PhysicalResourceId);
-    if (!state) {
-      console.log('Nothing to undo: this resource was never created');
-      return;
-    }
-    let request: SettingsRequest | undefined;
-    try {
-      request = parseSettingsProperties(event.ResourceProperties);
-    } catch (error) {
-      console.log(`Ignoring unreadable properties on Delete: ${describeError(error)}`);
-    }
-    const hasSettings = Object.keys(state.restore).length > 0;
-    if (!hasSettings && !request?.configuration) {
-      return;
-    }
-    if (await wasReplaced(event, deadline)) {
-      console.log('This resource was replaced by an update: its successor keeps the settings and the file');
-      return;
-    }
-    if (request?.configuration) {
-      await deleteConfigurationIfOwned(request.configuration, ownerOf(event), deadline);
-    }
-    if (hasSettings) {
-      const endpoint = await describeEndpoint(state.endpointId, deadline);
-      if (!endpoint) {
-        console.log(`Client VPN endpoint ${state.endpointId} is already gone`);
-        return;
-      }
-      console.log(`Restoring ${Object.keys(state.restore).join(', ')} of ${state.endpointId}`);
-      await modifyEndpoint(state.endpointId, state.restore, deadline);
-    }
-  } catch (error) {
-    console.error(`Delete could not undo everything: ${describeError(error)}`);
+  const state = decodePhysicalId(event.PhysicalResourceId);
+  if (!state) {
+    console.log('Nothing to undo: this resource was never created');
+    return;
   }
+  let configuration: ConfigurationTarget | undefined;
+  try {
+    configuration = parseSettingsProperties(event.ResourceProperties).configuration;
+  } catch (error) {
+    console.log(`Ignoring unreadable properties on Delete: ${describeError(error)}`);
+  }
+  const hasSettings = Object.keys(state.restore).length > 0;
+  if (!hasSettings && !configuration) {
+    return;
+  }
+  if (await wasReplaced(event, deadline)) {
+    console.log('This resource was replaced by an update: its successor keeps the settings and the file');
+    return;
+  }
+  if (configuration) {
+    const target = configuration;
+    await undoing('delete the exported configuration', () => deleteConfigurationIfOwned(target, ownerOf(event), deadline));
+  }
+  if (hasSettings) {
+    await undoing('restore the endpoint settings', () => restoreSettings(state, deadline));
+  }
+}
+
+/** Runs one clean-up step of a Delete; a failure is logged, and the other steps still run. */
+async function undoing(what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    console.error(`Could not ${what}: ${describeError(error)}`);
+  }
+}
+
+async function restoreSettings(state: ResourceState, deadline: number): Promise<void> {
+  const endpoint = await describeEndpoint(state.endpointId, deadline);
+  if (!endpoint) {
+    console.log(`Client VPN endpoint ${state.endpointId} is already gone`);
+    return;
+  }
+  console.log(`Restoring ${Object.keys(state.restore).join(', ')} of ${state.endpointId}`);
+  await modifyEndpoint(state.endpointId, state.restore, deadline);
 }
 
 /** True when an update gave this logical resource a new physical id: this Delete is its cleanup. */
 async function wasReplaced(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, deadline: number): Promise<boolean> {
   try {
-    const { StackResourceDetail: detail } = await withRetries(deadline, () => cloudformation.send(new DescribeStackResourceCommand({
+    const { StackResourceDetail: detail } = await withRetries(deadline, 'DescribeStackResource', () => cloudformation.send(new DescribeStackResourceCommand({
       StackName: event.StackId,
       LogicalResourceId: event.LogicalResourceId,
     })));
@@ -269,7 +291,7 @@ async function wasReplaced(event: CloudFormationCustomResourceEvent & { RequestT
 
 async function describeEndpoint(endpointId: string, deadline: number): Promise<ClientVpnEndpoint | undefined> {
   try {
-    const response = await withRetries(deadline, () => ec2.send(new DescribeClientVpnEndpointsCommand({
+    const response = await withRetries(deadline, 'DescribeClientVpnEndpoints', () => ec2.send(new DescribeClientVpnEndpointsCommand({
       ClientVpnEndpointIds: [endpointId],
     })));
     const endpoint = response.ClientVpnEndpoints?.[0];
@@ -283,8 +305,36 @@ async function describeEndpoint(endpointId: string, deadline: number): Promise<C
 }
 
 async function modifyEndpoint(endpointId: string, settings: Settings, deadline: number): Promise<void> {
-  const input = { ...settings, ClientVpnEndpointId: endpointId } as ModifyClientVpnEndpointCommandInput;
-  await withRetries(deadline, () => ec2.send(new ModifyClientVpnEndpointCommand(input)));
+  const command = new ModifyClientVpnEndpointCommand({ ...settings, ClientVpnEndpointId: endpointId } as ModifyClientVpnEndpointCommandInput);
+  // apiSettings exist for parameters newer than CloudFormation, which can be newer than the
+  // runtime's SDK too: its serializer drops what it does not know, so those are added here.
+  command.middlewareStack.add((next) => async (args) => {
+    const request = args.request as { body?: unknown; headers: { [name: string]: string } };
+    if (typeof request.body === 'string') {
+      const serialized = new Set([...new URLSearchParams(request.body).keys()].map((name) => name.split('.')[0]));
+      const unknown = Object.keys(settings).filter((name) => !serialized.has(name));
+      if (unknown.length > 0) {
+        console.log(`Sending ${unknown.join(', ')} as raw parameters: the runtime's SDK does not know them`);
+        const raw = unknown.flatMap((name) => queryParameters(settings[name], name));
+        const body = `${request.body}&${new URLSearchParams(raw).toString()}`;
+        request.body = body;
+        request.headers['content-length'] = String(Buffer.byteLength(body));
+      }
+    }
+    return next(args);
+  }, { step: 'build', name: 'cdkClientVpnRawApiSettings' });
+  await withRetries(deadline, 'ModifyClientVpnEndpoint', () => ec2.send(command));
+}
+
+/** EC2 Query serialization of settings: `Name.Member` for structures, `Name.N` (from 1) for lists. */
+function queryParameters(value: unknown, prefix = ''): Array<[string, string]> {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => queryParameters(item, `${prefix}.${index + 1}`));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => queryParameters(item, prefix ? `${prefix}.${key}` : key));
+  }
+  return value === undefined || value === null ? [] : [[prefix, String(value)]];
 }
 
 function attributesOf(endpoint: ClientVpnEndpoint): Data {
@@ -299,18 +349,18 @@ function ownerOf(event: CloudFormationCustomResourceEvent): string {
   return `${event.StackId}/${event.LogicalResourceId}`;
 }
 
-function sameTarget(a: ConfigurationTarget | undefined, b: ConfigurationTarget | undefined): boolean {
-  return a?.bucket === b?.bucket && a?.key === b?.key && a?.kmsKeyArn === b?.kmsKeyArn;
+function sameObject(a: ConfigurationTarget | undefined, b: ConfigurationTarget | undefined): boolean {
+  return a?.bucket === b?.bucket && a?.key === b?.key;
 }
 
 async function exportConfiguration(endpointId: string, target: ConfigurationTarget, owner: string, deadline: number): Promise<void> {
   console.log(`Exporting the client configuration of ${endpointId} to s3://${target.bucket}/${target.key}`);
-  const { ClientConfiguration: configuration } = await withRetries(deadline, () => ec2.send(
+  const { ClientConfiguration: configuration } = await withRetries(deadline, 'ExportClientVpnClientConfiguration', () => ec2.send(
     new ExportClientVpnClientConfigurationCommand({ ClientVpnEndpointId: endpointId })));
   if (!configuration) {
     throw new Error(`ExportClientVpnClientConfiguration returned no configuration for ${endpointId}`);
   }
-  await withRetries(deadline, () => s3.send(new PutObjectCommand({
+  await withRetries(deadline, 'PutObject', () => s3.send(new PutObjectCommand({
     Bucket: target.bucket,
     Key: target.key,
     Body: configuration,
@@ -324,9 +374,11 @@ async function exportConfiguration(endpointId: string, target: ConfigurationTarg
 async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: string, deadline: number): Promise<void> {
   let metadata: { [key: string]: string } | undefined;
   try {
-    ({ Metadata: metadata } = await withRetries(deadline, () => s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }))));
+    ({ Metadata: metadata } = await withRetries(deadline, 'HeadObject', () => s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }))));
   } catch (error) {
-    if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') {
+    // Without s3:ListBucket (not granted: it is bucket-wide), S3 answers a missing key with 403.
+    if (['NotFound', 'NoSuchKey', 'Forbidden', 'AccessDenied'].includes((error as Error).name)) {
+      console.log(`Keeping s3://${target.bucket}/${target.key}: it is missing or unreadable (${(error as Error).name})`);
       return;
     }
     throw error;
@@ -336,7 +388,7 @@ async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: st
     return;
   }
   console.log(`Deleting s3://${target.bucket}/${target.key}`);
-  await withRetries(deadline, () => s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key })));
+  await withRetries(deadline, 'DeleteObject', () => s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key })));
 }
 
 function encodePhysicalId(state: ResourceState): string {
@@ -374,7 +426,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** Retries throttling, concurrent mutations and server errors with capped, jittered backoff before the deadline. */
-export async function withRetries<T>(deadline: number, call: () => Promise<T>): Promise<T> {
+async function withRetries<T>(deadline: number, operation: string, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
@@ -382,19 +434,24 @@ export async function withRetries<T>(deadline: number, call: () => Promise<T>): 
       const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
       const delay = ceiling / 2 + Math.random() * (ceiling / 2);
       if (!isRetryable(error) || attempt >= MAX_ATTEMPTS || Date.now() + delay > deadline) {
-        throw error;
+        // Which call failed, and after how many attempts, makes the reason readable in CloudFormation.
+        throw Object.assign(error as Error, { operation, attempts: attempt });
       }
-      console.log(`Retrying after ${describeError(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
+      console.log(`Retrying ${operation} after ${describeError(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  if (!(error instanceof Error)) {
+    return String(error);
   }
-  return String(error);
+  const { operation, attempts, $metadata } = error as { operation?: string; attempts?: number; $metadata?: { httpStatusCode?: number } };
+  const where = operation ? `${operation} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}: ` : '';
+  const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+  const status = $metadata?.httpStatusCode ? ` (HTTP ${$metadata.httpStatusCode})` : '';
+  return `${where}${name}${error.message}${status}`;
 }
 
 /** PUTs the response to CloudFormation's pre-signed URL, retrying a few times: an unsent response hangs the stack. */

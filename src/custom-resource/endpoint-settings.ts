@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -76,8 +76,8 @@ export class EndpointSettings extends Construct {
       serviceToken: handler.functionArn,
       properties: { ...properties },
     });
-    // The function's permissions must be in place before it runs.
-    resource.node.addDependency(handler);
+    // The function's permissions must be in place before it runs (the role is not its child).
+    resource.node.addDependency(handler, handler.role!);
 
     this.dnsName = resource.getAttString(ATTRIBUTE_DNS_NAME);
     this.selfServicePortalUrl = resource.getAttString(ATTRIBUTE_SELF_SERVICE_PORTAL_URL);
@@ -90,17 +90,35 @@ function handlerOf(stack: Stack): EndpointSettingsFunction {
   if (existing) {
     return existing as EndpointSettingsFunction;
   }
-  const handler = new EndpointSettingsFunction(stack, HANDLER_ID, {
-    description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
-    timeout: Duration.minutes(5),
-    memorySize: 256,
-    logGroup: new logs.LogGroup(stack, `${HANDLER_ID}Logs`, { retention: logs.RetentionDays.ONE_YEAR }),
+  const logGroup = new logs.LogGroup(stack, `${HANDLER_ID}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
+  // A role of its own instead of AWSLambdaBasicExecutionRole: it writes to its one log group only.
+  const role = new iam.Role(stack, `${HANDLER_ID}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'cdk-client-vpn endpoint settings handler',
   });
+  logGroup.grantWrite(role);
   // DescribeClientVpnEndpoints supports no resource-level permissions.
-  handler.addToRolePolicy(new iam.PolicyStatement({
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['ec2:DescribeClientVpnEndpoints'],
     resources: ['*'],
     conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
   }));
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ec2:DescribeClientVpnEndpoints has no resource-level permissions; the statement is limited to this region.',
+  });
+  const handler = new EndpointSettingsFunction(stack, HANDLER_ID, {
+    description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
+    timeout: Duration.minutes(5),
+    memorySize: 256,
+    // CloudFormation invokes it asynchronously: a retried request would run twice.
+    retryAttempts: 0,
+    role,
+    logGroup,
+  });
+  Validations.of(handler).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'The handler is built and tested for the Node.js 22 runtime (esbuild target node22), which Lambda supports.',
+  });
   return handler;
 }

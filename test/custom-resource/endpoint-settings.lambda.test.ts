@@ -1,0 +1,922 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
+import {
+  ClientVpnEndpoint,
+  DescribeClientVpnEndpointsCommand,
+  EC2Client,
+  ExportClientVpnClientConfigurationCommand,
+  ImportClientVpnClientCertificateRevocationListCommand,
+  ModifyClientVpnEndpointCommand,
+} from '@aws-sdk/client-ec2';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// eslint-disable-next-line import/no-extraneous-dependencies
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
+
+const ec2Mock = mockClient(EC2Client);
+const s3Mock = mockClient(S3Client);
+const cfnMock = mockClient(CloudFormationClient);
+
+const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
+const OTHER_ENDPOINT_ID = 'cvpn-endpoint-0fedcba9876543210';
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/11111111-2222-3333-4444-555555555555';
+const LOGICAL_ID = 'EndpointSettings1A2B3C4D';
+const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
+const OWNER_METADATA = 'cdk-client-vpn-owner';
+const BUCKET = 'config-bucket';
+const KEY = `${ENDPOINT_ID}.ovpn`;
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/11111111-aaaa-bbbb-cccc-222222222222';
+const DNS_NAME = `*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`;
+const PORTAL_URL = `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}`;
+const CRL = '-----BEGIN X509 CRL-----\nMIIBsecretCrlTextThatMustNeverBeLogged1234567890\n-----END X509 CRL-----\n';
+const CRL_2 = '-----BEGIN X509 CRL-----\nMIIBrotatedCrlTextThatMustNeverBeLoggedEither0987\n-----END X509 CRL-----\n';
+const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n<ca>\nSECRET-CONFIGURATION-CA-BODY\n</ca>\n';
+const BASE_PHYSICAL_ID = `cvpn-settings:${ENDPOINT_ID}`;
+
+// ---------------------------------------------------------------------------------------------
+// The response server: CloudFormation's pre-signed URL, recording every PUT.
+
+interface RecordedRequest {
+  readonly method?: string;
+  readonly url?: string;
+  readonly body: string;
+}
+
+let server: http.Server;
+let responseUrl: string;
+let requests: RecordedRequest[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Events, context and invocation.
+
+type Props = { [key: string]: string };
+
+function props(overrides: Props = {}): Props {
+  return { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', EndpointId: ENDPOINT_ID, ...overrides };
+}
+
+const fullProps: Props = {
+  CertificateRevocationList: CRL,
+  ConfigurationBucket: BUCKET,
+  ConfigurationKey: KEY,
+  ConfigurationInputs: '{"port":443}',
+  ApiSettings: '{"NewSetting":true}',
+};
+
+function baseEvent() {
+  return {
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
+    ResponseURL: responseUrl,
+    StackId: STACK_ID,
+    RequestId: 'request-0001',
+    LogicalResourceId: LOGICAL_ID,
+    ResourceType: 'Custom::ClientVpnEndpointSettings',
+  };
+}
+
+function createEvent(resourceProperties: unknown): CloudFormationCustomResourceEvent {
+  return { ...baseEvent(), RequestType: 'Create', ResourceProperties: resourceProperties } as CloudFormationCustomResourceEvent;
+}
+
+function updateEvent(physicalId: string, resourceProperties: unknown, oldResourceProperties: unknown): CloudFormationCustomResourceEvent {
+  return {
+    ...baseEvent(),
+    RequestType: 'Update',
+    PhysicalResourceId: physicalId,
+    ResourceProperties: resourceProperties,
+    OldResourceProperties: oldResourceProperties,
+  } as CloudFormationCustomResourceEvent;
+}
+
+function deleteEvent(physicalId: string, resourceProperties: unknown): CloudFormationCustomResourceEvent {
+  return {
+    ...baseEvent(),
+    RequestType: 'Delete',
+    PhysicalResourceId: physicalId,
+    ResourceProperties: resourceProperties,
+  } as CloudFormationCustomResourceEvent;
+}
+
+function context(remainingMillis = 20_000): Context {
+  return { getRemainingTimeInMillis: () => remainingMillis, logStreamName: 'test-stream' } as unknown as Context;
+}
+
+interface Response {
+  readonly Status: string;
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: { [key: string]: string };
+}
+
+interface Invocation {
+  readonly response: Response;
+  readonly body: string;
+}
+
+async function invoke(event: CloudFormationCustomResourceEvent, ctx: Context = context()): Promise<Invocation> {
+  requests = [];
+  await handler(event, ctx);
+  expect(requests).toHaveLength(1);
+  expect(requests[0].method).toBe('PUT');
+  expect(requests[0].url).toBe('/response');
+  return { response: JSON.parse(requests[0].body), body: requests[0].body };
+}
+
+/** The settings a physical id remembers for Delete (its base64url third segment). */
+function rememberedIn(physicalId: string): unknown {
+  const [prefix, endpointId, encoded] = physicalId.split(':');
+  expect(prefix).toBe('cvpn-settings');
+  expect(endpointId).toMatch(/^cvpn-endpoint-/);
+  expect(encoded).toBeDefined();
+  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+}
+
+function physicalIdRemembering(endpointId: string, restore: object): string {
+  return `cvpn-settings:${endpointId}:${Buffer.from(JSON.stringify(restore)).toString('base64url')}`;
+}
+
+function modifyInputs(): unknown[] {
+  return ec2Mock.commandCalls(ModifyClientVpnEndpointCommand).map((call) => call.args[0].input);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS mocks: strict, anything not set up explicitly fails.
+
+function endpoint(overrides: { [key: string]: unknown } = {}): ClientVpnEndpoint {
+  return {
+    ClientVpnEndpointId: ENDPOINT_ID,
+    Status: { Code: 'available' },
+    DnsName: DNS_NAME,
+    SelfServicePortalUrl: PORTAL_URL,
+    ...overrides,
+  } as ClientVpnEndpoint;
+}
+
+function describes(endpointId: string, found: ClientVpnEndpoint) {
+  ec2Mock.on(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [endpointId] })
+    .resolves({ ClientVpnEndpoints: [found] });
+}
+
+function modifies(endpointId = ENDPOINT_ID) {
+  ec2Mock.on(ModifyClientVpnEndpointCommand, { ClientVpnEndpointId: endpointId }).resolves({ Return: true });
+}
+
+function imports(crl: string, endpointId = ENDPOINT_ID) {
+  ec2Mock.on(ImportClientVpnClientCertificateRevocationListCommand, {
+    ClientVpnEndpointId: endpointId,
+    CertificateRevocationList: crl,
+  }).resolves({ Return: true });
+}
+
+function exportsConfiguration(endpointId = ENDPOINT_ID) {
+  ec2Mock.on(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: endpointId })
+    .resolves({ ClientConfiguration: CONFIGURATION });
+}
+
+function puts(key = KEY) {
+  s3Mock.on(PutObjectCommand, { Bucket: BUCKET, Key: key }).resolves({});
+}
+
+function heads(key: string, owner: string | undefined) {
+  s3Mock.on(HeadObjectCommand, { Bucket: BUCKET, Key: key })
+    .resolves({ Metadata: owner === undefined ? {} : { [OWNER_METADATA]: owner } });
+}
+
+function deletesObject(key: string) {
+  s3Mock.on(DeleteObjectCommand, { Bucket: BUCKET, Key: key }).resolves({});
+}
+
+function stackResourceIs(physicalId: string) {
+  cfnMock.on(DescribeStackResourceCommand, { StackName: STACK_ID, LogicalResourceId: LOGICAL_ID })
+    .resolves({ StackResourceDetail: { PhysicalResourceId: physicalId } as never });
+}
+
+function awsError(name: string, message = 'slow down'): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+function expectNoWrites() {
+  expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
+  expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 0);
+  expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+}
+
+let logSpy: jest.SpyInstance;
+let errorSpy: jest.SpyInstance;
+
+function logged(): string {
+  return [...logSpy.mock.calls, ...errorSpy.mock.calls].map((args) => args.map(String).join(' ')).join('\n');
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+  ec2Mock.onAnyCommand().rejects(new Error('unexpected call'));
+  s3Mock.reset();
+  s3Mock.onAnyCommand().rejects(new Error('unexpected call'));
+  cfnMock.reset();
+  cfnMock.onAnyCommand().rejects(new Error('unexpected call'));
+  logSpy = jest.spyOn(console, 'log').mockImplementation();
+  errorSpy = jest.spyOn(console, 'error').mockImplementation();
+});
+
+afterEach(() => {
+  // Neither the CRL nor the exported configuration may ever reach the logs.
+  const text = logged();
+  expect(text).not.toContain('SECRET-CONFIGURATION-CA-BODY');
+  expect(text).not.toContain('secretCrlText');
+  expect(text).not.toContain('rotatedCrlText');
+  expect(text).not.toContain(CRL);
+  logSpy.mockRestore();
+  errorSpy.mockRestore();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('Create', () => {
+  test('reads DnsName and SelfServicePortalUrl into Data and returns the endpoint physical id', async () => {
+    describes(ENDPOINT_ID, endpoint());
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: BASE_PHYSICAL_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL },
+    });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expectNoWrites();
+  });
+
+  test('returns empty strings for attributes the endpoint does not have', async () => {
+    describes(ENDPOINT_ID, endpoint({ DnsName: undefined, SelfServicePortalUrl: undefined }));
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Data).toEqual({ DnsName: '', SelfServicePortalUrl: '' });
+  });
+
+  test('imports the CRL, exports the configuration, applies ApiSettings and remembers the previous values', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    imports(CRL);
+    modifies();
+    exportsConfiguration();
+    puts();
+
+    const { response, body } = await invoke(createEvent(props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
+      ClientVpnEndpointId: ENDPOINT_ID,
+      CertificateRevocationList: CRL,
+    });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true }]);
+    expect(ec2Mock).toHaveReceivedCommandWith(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: ENDPOINT_ID });
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: KEY,
+      Body: CONFIGURATION,
+      ServerSideEncryption: 'AES256',
+      Metadata: { [OWNER_METADATA]: OWNER },
+    });
+    expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.SSEKMSKeyId).toBeUndefined();
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+
+    expect(response.PhysicalResourceId.startsWith(`${BASE_PHYSICAL_ID}:`)).toBe(true);
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+
+    // The exported configuration goes to S3 only.
+    expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL });
+    expect(body).not.toContain('SECRET-CONFIGURATION-CA-BODY');
+    expect(body).not.toContain('secretCrlText');
+  });
+
+  test('encrypts the exported configuration with the bucket KMS key when one is given', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(createEvent(props({
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: KEY,
+      ConfigurationKmsKeyArn: KMS_KEY_ARN,
+    })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: KEY,
+      Body: CONFIGURATION,
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: KMS_KEY_ARN,
+      Metadata: { [OWNER_METADATA]: OWNER },
+    });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  });
+
+  test('keeps Data well under the 4096 byte limit', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    imports(CRL);
+    modifies();
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(createEvent(props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(Buffer.byteLength(JSON.stringify(response.Data))).toBeLessThan(4096);
+  });
+
+  test('fails naming EndpointId when it is missing', async () => {
+    const { response } = await invoke(createEvent({ ServiceToken: 'token', ApiSettings: '{"NewSetting":true}' }));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('EndpointId');
+    expect(response.Reason).toContain('test-stream');
+    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
+    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expectNoWrites();
+  });
+
+  test('fails naming ApiSettings when it is not JSON', async () => {
+    const { response } = await invoke(createEvent(props({ ApiSettings: '{NewSetting: true' })));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('ApiSettings');
+    expect(response.Data).toBeUndefined();
+    expectNoWrites();
+  });
+
+  test('a failed Create returns a physical id that the following Delete accepts without calls', async () => {
+    const created = await invoke(createEvent(props({ ApiSettings: '[1, 2]' })));
+    expect(created.response.Status).toBe('FAILED');
+    const failedId = created.response.PhysicalResourceId;
+    expect(failedId).toEqual(expect.any(String));
+    expect(failedId.length).toBeGreaterThan(0);
+
+    const { response } = await invoke(deleteEvent(failedId, props({ ApiSettings: '[1, 2]' })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(failedId);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
+    expectNoWrites();
+  });
+
+  test('fails when the endpoint does not exist', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', 'no such endpoint'));
+
+    const { response } = await invoke(createEvent(props(fullProps)));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(ENDPOINT_ID);
+    expectNoWrites();
+  });
+});
+
+describe('Update', () => {
+  const createdId = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false });
+
+  test('with identical properties makes no write call and keeps the physical id', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+
+    const { response } = await invoke(updateEvent(createdId, props(fullProps), props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expectNoWrites();
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+  });
+
+  test('with identical properties and nothing remembered keeps the plain physical id', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    const plain = props({ CertificateRevocationList: CRL });
+
+    const { response } = await invoke(updateEvent(BASE_PHYSICAL_ID, plain, plain));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expectNoWrites();
+  });
+
+  test('changing the CRL imports it again', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    imports(CRL_2);
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, CertificateRevocationList: CRL_2 }),
+      props(fullProps),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
+      ClientVpnEndpointId: ENDPOINT_ID,
+      CertificateRevocationList: CRL_2,
+    });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  });
+
+  test('adding an ApiSettings key captures its previous value into the physical id', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 24 }));
+    modifies();
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, ApiSettings: '{"NewSetting":true,"OtherSetting":12}' }),
+      props(fullProps),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    // Only the new key is modified; the unchanged one is not sent again.
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, OtherSetting: 12 }]);
+    // NewSetting keeps the value from before Create, not the current one.
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false, OtherSetting: 24 });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  });
+
+  test('changing a value keeps the originally remembered value', async () => {
+    const before = physicalIdRemembering(ENDPOINT_ID, { OtherSetting: 24 });
+    describes(ENDPOINT_ID, endpoint({ OtherSetting: 12 }));
+    modifies();
+
+    const { response } = await invoke(updateEvent(
+      before,
+      props({ ApiSettings: '{"OtherSetting":6}' }),
+      props({ ApiSettings: '{"OtherSetting":12}' }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, OtherSetting: 6 }]);
+    expect(response.PhysicalResourceId).toBe(before);
+  });
+
+  test('removing a key restores its remembered value in the same Modify call', async () => {
+    const before = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false, OtherSetting: 24 });
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 12, ThirdSetting: 'old' }));
+    modifies();
+
+    const { response } = await invoke(updateEvent(
+      before,
+      props({ ApiSettings: '{"NewSetting":true,"ThirdSetting":"new"}' }),
+      props({ ApiSettings: '{"NewSetting":true,"OtherSetting":12}' }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, ThirdSetting: 'new', OtherSetting: 24 }]);
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false, ThirdSetting: 'old' });
+  });
+
+  test('removing the last key restores it and returns the plain physical id', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    modifies();
+
+    const { response } = await invoke(updateEvent(createdId, props(), props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
+    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+  });
+
+  test('changing ConfigurationKey exports to the new key and deletes the old object this resource wrote', async () => {
+    const newKey = 'clients/new.ovpn';
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    exportsConfiguration();
+    puts(newKey);
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(createdId, props({ ...fullProps, ConfigurationKey: newKey }), props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: newKey,
+      Body: CONFIGURATION,
+      ServerSideEncryption: 'AES256',
+      Metadata: { [OWNER_METADATA]: OWNER },
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
+  });
+
+  test('changing ConfigurationKey keeps the old object when another owner wrote it', async () => {
+    const newKey = 'clients/new.ovpn';
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    exportsConfiguration();
+    puts(newKey);
+    heads(KEY, `${STACK_ID}/SomeOtherResource`);
+
+    const { response } = await invoke(updateEvent(createdId, props({ ...fullProps, ConfigurationKey: newKey }), props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+
+  test('changing ConfigurationInputs exports the configuration again to the same key', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, ConfigurationInputs: '{"port":1194}' }),
+      props(fullProps),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: KEY, Body: CONFIGURATION });
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+
+  test('changing only ConfigurationKmsKeyArn re-exports encrypted and keeps the object it just wrote', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    exportsConfiguration();
+    puts();
+    // S3 answers HeadObject with the metadata of the object the export just wrote.
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, ConfigurationKmsKeyArn: KMS_KEY_ARN }),
+      props(fullProps),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: KEY,
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: KMS_KEY_ARN,
+    });
+    // The old and new targets are the same object: deleting "the old one" deletes the new file.
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+
+  test('changing the EndpointId applies everything to the new endpoint', async () => {
+    const newKey = `${OTHER_ENDPOINT_ID}.ovpn`;
+    describes(OTHER_ENDPOINT_ID, endpoint({
+      ClientVpnEndpointId: OTHER_ENDPOINT_ID,
+      DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`,
+      SelfServicePortalUrl: undefined,
+      NewSetting: 'other-default',
+    }));
+    imports(CRL, OTHER_ENDPOINT_ID);
+    modifies(OTHER_ENDPOINT_ID);
+    exportsConfiguration(OTHER_ENDPOINT_ID);
+    puts(newKey);
+    // Should the handler look at the old object, it is one this resource wrote.
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey }),
+      props(fullProps),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [OTHER_ENDPOINT_ID] });
+    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
+      ClientVpnEndpointId: OTHER_ENDPOINT_ID,
+      CertificateRevocationList: CRL,
+    });
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: OTHER_ENDPOINT_ID, NewSetting: true }]);
+    expect(ec2Mock).toHaveReceivedCommandWith(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: OTHER_ENDPOINT_ID });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey, Body: CONFIGURATION });
+    // Nothing is sent to the old endpoint.
+    for (const call of ec2Mock.calls()) {
+      expect(JSON.stringify(call.args[0].input)).not.toContain(ENDPOINT_ID);
+    }
+    expect(response.PhysicalResourceId.split(':')[1]).toBe(OTHER_ENDPOINT_ID);
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: 'other-default' });
+    expect(response.Data).toEqual({ DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`, SelfServicePortalUrl: '' });
+  });
+
+  test('changing the EndpointId and ConfigurationKey removes the old object this resource wrote', async () => {
+    // The old resource's Delete (its physical id changed) skips cleanup because it was replaced,
+    // so the Update is the only place the old file can go.
+    const newKey = `${OTHER_ENDPOINT_ID}.ovpn`;
+    describes(OTHER_ENDPOINT_ID, endpoint({ ClientVpnEndpointId: OTHER_ENDPOINT_ID }));
+    exportsConfiguration(OTHER_ENDPOINT_ID);
+    puts(newKey);
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+    const configOnly = { ConfigurationBucket: BUCKET, ConfigurationInputs: '{"port":443}' };
+
+    const { response } = await invoke(updateEvent(
+      BASE_PHYSICAL_ID,
+      props({ ...configOnly, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey }),
+      props({ ...configOnly, ConfigurationKey: KEY }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(`cvpn-settings:${OTHER_ENDPOINT_ID}`);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey });
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
+  });
+
+  test('unreadable old properties apply everything again', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    imports(CRL);
+    modifies();
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(updateEvent(createdId, props(fullProps), { EndpointId: 42 }));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true }]);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    // The value from before Create is still the one to restore.
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+  });
+});
+
+describe('Delete', () => {
+  const createdId = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false });
+
+  test('restores the remembered settings when the endpoint exists and was not replaced', async () => {
+    stackResourceIs(createdId);
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    modifies();
+
+    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: createdId,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(cfnMock).toHaveReceivedCommandWith(DescribeStackResourceCommand, { StackName: STACK_ID, LogicalResourceId: LOGICAL_ID });
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
+  });
+
+  test('skips restoring when an update replaced this resource', async () => {
+    stackResourceIs(physicalIdRemembering(ENDPOINT_ID, { NewSetting: false, OtherSetting: 24 }));
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    modifies();
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+
+    const { response } = await invoke(deleteEvent(createdId, props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+
+  test('succeeds when the endpoint is already gone', async () => {
+    stackResourceIs(createdId);
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', 'endpoint not found'));
+
+    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  });
+
+  test('succeeds when the endpoint is in the deleted state, without modifying it', async () => {
+    stackResourceIs(createdId);
+    describes(ENDPOINT_ID, endpoint({ Status: { Code: 'deleted' } }));
+
+    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  });
+
+  test('succeeds even when restoring fails', async () => {
+    stackResourceIs(createdId);
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    ec2Mock.on(ModifyClientVpnEndpointCommand).rejects(awsError('InvalidParameterValue', 'cannot set NewSetting'));
+
+    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
+    expect(response.Reason).toBeUndefined();
+  });
+
+  test('succeeds with malformed properties and still restores what the physical id remembers', async () => {
+    stackResourceIs(createdId);
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    modifies();
+
+    const { response } = await invoke(deleteEvent(createdId, { EndpointId: ENDPOINT_ID, ApiSettings: '{broken' }));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+  });
+
+  test.each([
+    ['a foreign physical id', 'something-else'],
+    ['an id of a failed Create', 'cvpn-settings-failed-request-0000'],
+  ])('succeeds without calls for %s', async (_name, physicalId) => {
+    const { response } = await invoke(deleteEvent(physicalId, props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.PhysicalResourceId).toBe(physicalId);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expectNoWrites();
+  });
+
+  test('with nothing remembered and no configuration makes no call', async () => {
+    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ CertificateRevocationList: CRL })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expectNoWrites();
+  });
+
+  test('removes the exported object this resource wrote', async () => {
+    stackResourceIs(BASE_PHYSICAL_ID);
+    heads(KEY, OWNER);
+    deletesObject(KEY);
+
+    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  });
+
+  test.each([
+    ['another owner', `${STACK_ID}/SomeOtherResource`],
+    ['no owner marker', undefined],
+  ])('keeps an exported object with %s', async (_name, owner) => {
+    stackResourceIs(BASE_PHYSICAL_ID);
+    heads(KEY, owner);
+    deletesObject(KEY);
+
+    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+
+  test('succeeds when the exported object is already gone', async () => {
+    stackResourceIs(BASE_PHYSICAL_ID);
+    s3Mock.on(HeadObjectCommand).rejects(awsError('NotFound', 'Not Found'));
+
+    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+  });
+});
+
+describe('errors and retries', () => {
+  test.each([
+    ['RequestLimitExceeded', 'DescribeClientVpnEndpoints'],
+    ['Throttling', 'PutObject'],
+    ['ConcurrentMutationLimitExceeded', 'ModifyClientVpnEndpoint'],
+  ])('retries %s from %s and then succeeds', async (errorName, operation) => {
+    const throttle = awsError(errorName);
+    if (operation === 'DescribeClientVpnEndpoints') {
+      ec2Mock.on(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] })
+        .rejectsOnce(throttle)
+        .resolves({ ClientVpnEndpoints: [endpoint({ NewSetting: false })] });
+    } else {
+      describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    }
+    if (operation === 'ModifyClientVpnEndpoint') {
+      ec2Mock.on(ModifyClientVpnEndpointCommand, { ClientVpnEndpointId: ENDPOINT_ID }).rejectsOnce(throttle).resolves({ Return: true });
+    } else {
+      modifies();
+    }
+    if (operation === 'PutObject') {
+      s3Mock.on(PutObjectCommand, { Bucket: BUCKET, Key: KEY }).rejectsOnce(throttle).resolves({});
+    } else {
+      puts();
+    }
+    imports(CRL);
+    exportsConfiguration();
+
+    const { response } = await invoke(createEvent(props(fullProps)));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, operation === 'DescribeClientVpnEndpoints' ? 2 : 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, operation === 'ModifyClientVpnEndpoint' ? 2 : 1);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, operation === 'PutObject' ? 2 : 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 1);
+  }, 15_000);
+
+  test('a non-retryable error fails at once with the error name, message and log stream', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    ec2Mock.on(ModifyClientVpnEndpointCommand).rejects(awsError('InvalidParameterValue', 'NewSetting is not a valid parameter'));
+
+    const { response } = await invoke(createEvent(props({ ApiSettings: '{"NewSetting":true}' })));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('InvalidParameterValue');
+    expect(response.Reason).toContain('NewSetting is not a valid parameter');
+    expect(response.Reason).toContain('test-stream');
+    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
+    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
+    // The id of the failed Create already remembers what Delete must restore.
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+  });
+
+  test('retries are bounded by the time the Lambda has left', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
+    const started = Date.now();
+
+    // 7 s left, 5 s of them reserved for the response: about 2 s to retry in.
+    const { response } = await invoke(createEvent(props(fullProps)), context(7_000));
+
+    const elapsed = Date.now() - started;
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('RequestLimitExceeded');
+    expect(response.Reason).toContain('test-stream');
+    expect(elapsed).toBeLessThan(2_500);
+    const attempts = ec2Mock.commandCalls(DescribeClientVpnEndpointsCommand).length;
+    expect(attempts).toBeGreaterThan(1);
+    expect(attempts).toBeLessThan(8);
+    expectNoWrites();
+  }, 10_000);
+
+  test('an unknown RequestType fails with a readable reason', async () => {
+    const event = { ...baseEvent(), RequestType: 'Rollback', PhysicalResourceId: BASE_PHYSICAL_ID, ResourceProperties: props() };
+
+    const { response } = await invoke(event as unknown as CloudFormationCustomResourceEvent);
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain("Unknown RequestType 'Rollback'");
+    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+  });
+});
