@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ClientVpnEndpoint, IClientVpnEndpoint } from '../src';
@@ -77,7 +77,7 @@ describe('addCrlExpiryAlarm', () => {
 
   test('a token threshold passes', () => {
     const { stack, endpoint } = endpointAndStack();
-    endpoint.addCrlExpiryAlarm('CrlExpiry', { thresholdDays: Token.asNumber({ Ref: 'Days' }) });
+    endpoint.addCrlExpiryAlarm('CrlExpiry', { thresholdDays: new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Days' } });
   });
 });

@@ -1,14 +1,20 @@
-import { Token } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClientVpnEndpoint, ClientVpnEndpointProps, DevicePostureTrustProviderType } from '../src';
 import { minimalProps, testStack } from './util';
 
 const ENDPOINT = 'AWS::EC2::ClientVpnEndpoint';
 
-function synth(extra: Partial<ClientVpnEndpointProps>): Template {
+function synth(extra: Partial<ClientVpnEndpointProps> | ((stack: Stack) => Partial<ClientVpnEndpointProps>)): Template {
   const fixture = testStack();
-  new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), ...extra });
+  const props = typeof extra === 'function' ? extra(fixture.stack) : extra;
+  new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), ...props });
   return Template.fromStack(fixture.stack);
+}
+
+/** A token: the value of a template parameter. */
+function parameter(stack: Stack, name: string): string {
+  return new CfnParameter(stack, name).valueAsString;
 }
 
 function rejects(extra: Record<string, unknown>, prop: string, received: string): void {
@@ -49,7 +55,7 @@ describe('authorizationPolicy', () => {
   });
 
   test('a token policy document passes', () => {
-    synth({ authorizationPolicy: { policyDocument: Token.asString({ Ref: 'Policy' }) } })
+    synth((stack) => ({ authorizationPolicy: { policyDocument: parameter(stack, 'Policy') } }))
       .hasResourceProperties(ENDPOINT, { AuthorizationPolicy: { PolicyDocument: { Ref: 'Policy' } } });
   });
 });
@@ -117,15 +123,15 @@ describe('devicePostureOptions', () => {
   });
 
   test('token tenant ids and URLs pass', () => {
-    synth({
+    synth((stack) => ({
       devicePostureOptions: {
         trustProviders: [{
           type: DevicePostureTrustProviderType.CROWDSTRIKE,
-          tenantId: Token.asString({ Ref: 'Tenant' }),
-          publicSigningKeyUrl: Token.asString({ Ref: 'Url' }),
+          tenantId: parameter(stack, 'Tenant'),
+          publicSigningKeyUrl: parameter(stack, 'Url'),
         }],
       },
-    }).hasResourceProperties(ENDPOINT, {
+    })).hasResourceProperties(ENDPOINT, {
       DevicePostureOptions: { TrustProviders: [{ TenantId: { Ref: 'Tenant' }, PublicSigningKeyUrl: { Ref: 'Url' } }] },
     });
   });
@@ -144,7 +150,7 @@ describe('transitGatewayConfiguration', () => {
   });
 
   test('a token id passes', () => {
-    synth({ transitGatewayConfiguration: { transitGatewayId: Token.asString({ Ref: 'Tgw' }) } })
+    synth((stack) => ({ transitGatewayConfiguration: { transitGatewayId: parameter(stack, 'Tgw') } }))
       .hasResourceProperties(ENDPOINT, { TransitGatewayConfiguration: { TransitGatewayId: { Ref: 'Tgw' } } });
   });
 });

@@ -130,7 +130,9 @@ describe('ClientVpnUserAuthentication.federated', () => {
   test('renders a provider defined in the app as a Ref', () => {
     const fixture = testStack();
     const provider = new iam.SamlProvider(fixture.stack, 'Provider', {
-      metadataDocument: iam.SamlMetadataDocument.fromXml('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>'),
+      // IAM wants at least 1000 characters of metadata.
+      metadataDocument: iam.SamlMetadataDocument.fromXml(
+        `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/${'x'.repeat(1000)}"/>`),
     });
     new ClientVpnEndpoint(fixture.stack, 'Endpoint', {
       ...minimalProps(fixture),
