@@ -18,14 +18,12 @@ import {
   TransportProtocol,
   VpnPort,
 } from '../src';
-import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, minimalProps, testStack } from './util';
+import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, Fixture, PropsFor, createEndpoint, expectInvalid, expectRejected, minimalProps, testStack } from './util';
 
 // ---------------------------------------------------------------------------
 // Local helpers
 // ---------------------------------------------------------------------------
 
-type Fixture = ReturnType<typeof testStack>;
-type PropsFor = (f: Fixture) => Partial<ClientVpnEndpointProps>;
 
 const ENDPOINT = 'AWS::EC2::ClientVpnEndpoint';
 const ASSOCIATION = 'AWS::EC2::ClientVpnTargetNetworkAssociation';
@@ -35,11 +33,6 @@ const SAML_ARN = 'arn:aws:iam::123456789012:saml-provider/vpn';
 const SELF_SERVICE_SAML_ARN = 'arn:aws:iam::123456789012:saml-provider/vpn-portal';
 const IMPORTED_ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
 
-/** A new endpoint in the fixture's stack: the minimal valid props with `props` on top. */
-function createEndpoint(f: Fixture, props: Partial<ClientVpnEndpointProps> = {}, id = 'Endpoint'): ClientVpnEndpoint {
-  return new ClientVpnEndpoint(f.stack, id, { ...minimalProps(f), ...props });
-}
-
 /** A fresh fixture with one endpoint, and its synthesized template. */
 function build(props: PropsFor = () => ({})) {
   const f = testStack();
@@ -47,26 +40,6 @@ function build(props: PropsFor = () => ({})) {
   return { ...f, endpoint, template: Template.fromStack(f.stack) };
 }
 
-/** Runs `action` and checks it throws an Error naming `prop` in backticks and containing `received`. */
-function expectInvalid(action: () => unknown, prop: string, received: string): Error {
-  let error: unknown;
-  try {
-    action();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(Error);
-  const message = (error as Error).message;
-  expect(message).toContain(`\`${prop}\``);
-  expect(message).toContain(received);
-  return error as Error;
-}
-
-/** Checks that creating an endpoint with `props` is rejected for `prop`, quoting `received`. */
-function expectRejected(props: PropsFor, prop: string, received: string): Error {
-  const f = testStack();
-  return expectInvalid(() => createEndpoint(f, props(f)), prop, received);
-}
 
 /** Checks that creating an endpoint with `props` and synthesizing it works; returns the template. */
 function expectAccepted(props: PropsFor): Template {

@@ -1,15 +1,14 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ClientVpnEndpointProps } from '../src';
+import { ClientVpnEndpoint, ClientVpnEndpointProps } from '../src';
 
 export const SERVER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/server';
 export const CLIENT_ROOT_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/client-root';
 
 /** A stack with a two-zone VPC (10.0.0.0/16) and the certificates every endpoint needs. */
-export function testStack() {
-  const app = new App();
-  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+export function testStack(app = new App(), id = 'Test') {
+  const stack = new Stack(app, id, { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
   const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
   const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
@@ -28,4 +27,33 @@ export function minimalProps(fixture: {
     clientRootCertificate: fixture.clientRootCertificate,
     clientCidrBlock: '10.100.0.0/22',
   };
+}
+
+export type Fixture = ReturnType<typeof testStack>;
+export type PropsFor = (f: Fixture) => Partial<ClientVpnEndpointProps>;
+
+/** A new endpoint in the fixture's stack: the minimal valid props with `props` on top. */
+export function createEndpoint(f: Fixture, props: Partial<ClientVpnEndpointProps> = {}, id = 'Endpoint'): ClientVpnEndpoint {
+  return new ClientVpnEndpoint(f.stack, id, { ...minimalProps(f), ...props });
+}
+
+/** Runs `action` and checks it throws an Error naming `prop` in backticks and containing `received`. */
+export function expectInvalid(action: () => unknown, prop: string, received: string): Error {
+  let error: unknown;
+  try {
+    action();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  const message = (error as Error).message;
+  expect(message).toContain(`\`${prop}\``);
+  expect(message).toContain(received);
+  return error as Error;
+}
+
+/** Checks that creating an endpoint with `props` is rejected for `prop`, quoting `received`. */
+export function expectRejected(props: PropsFor, prop: string, received: string): Error {
+  const f = testStack();
+  return expectInvalid(() => createEndpoint(f, props(f)), prop, received);
 }

@@ -6,15 +6,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClientVpnEndpoint, ClientVpnEndpointProps } from '../../src';
-import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, minimalProps, testStack } from '../util';
+import { ClientVpnEndpoint } from '../../src';
+import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, PropsFor, createEndpoint, expectRejected, minimalProps, testStack } from '../util';
 
 // ---------------------------------------------------------------------------
 // Constants and helpers
 // ---------------------------------------------------------------------------
 
-type Fixture = ReturnType<typeof testStack>;
-type PropsFor = (f: Fixture) => Partial<ClientVpnEndpointProps>;
 
 const SETTINGS = 'Custom::ClientVpnEndpointSettings';
 const FUNCTION = 'AWS::Lambda::Function';
@@ -42,26 +40,12 @@ const CRL_LINES = [
 const CRL = CRL_LINES.join('\n') + '\n';
 const CRL_CRLF = CRL_LINES.join('\r\n') + '\r\n';
 
-/** A new endpoint in the fixture's stack: the minimal valid props with `props` on top. */
-function createEndpoint(f: Fixture, props: Partial<ClientVpnEndpointProps> = {}, id = 'Endpoint'): ClientVpnEndpoint {
-  return new ClientVpnEndpoint(f.stack, id, { ...minimalProps(f), ...props });
-}
-
 /** A fresh fixture with one endpoint; `touch` may read attributes before synthesis. */
 function build(props: PropsFor = () => ({}), touch: (endpoint: ClientVpnEndpoint) => void = () => undefined) {
   const f = testStack();
   const endpoint = createEndpoint(f, props(f));
   touch(endpoint);
   return { ...f, endpoint, template: Template.fromStack(f.stack) };
-}
-
-/** A second fixture stack in an existing app, with its own VPC and certificates. */
-function fixtureIn(app: App, id: string): Fixture {
-  const stack = new Stack(app, id, { env: { account: '123456789012', region: 'us-east-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
-  const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
-  const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
-  return { app, stack, vpc, serverCertificate, clientRootCertificate };
 }
 
 function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
@@ -72,26 +56,6 @@ function endpointRef(stack: Stack, endpoint: ClientVpnEndpoint) {
   return { Ref: logicalId(stack, endpoint) };
 }
 
-/** Runs `action` and checks it throws an Error naming `prop` in backticks and containing `received`. */
-function expectInvalid(action: () => unknown, prop: string, received: string): Error {
-  let error: unknown;
-  try {
-    action();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(Error);
-  const message = (error as Error).message;
-  expect(message).toContain(`\`${prop}\``);
-  expect(message).toContain(received);
-  return error as Error;
-}
-
-/** Checks that creating an endpoint with `props` is rejected for `prop`, quoting `received`. */
-function expectRejected(props: PropsFor, prop: string, received: string): Error {
-  const f = testStack();
-  return expectInvalid(() => createEndpoint(f, props(f)), prop, received);
-}
 
 /** Checks that creating an endpoint with `props` and synthesizing it works; returns the template. */
 function expectAccepted(props: PropsFor): { template: Template; stack: Stack; endpoint: ClientVpnEndpoint } {
@@ -338,7 +302,7 @@ describe('one handler function per stack', () => {
 
   test('two stacks in one app get one function each, each custom resource using its own stack\'s function', () => {
     const f1 = testStack();
-    const f2 = fixtureIn(f1.app, 'Other');
+    const f2 = testStack(f1.app, 'Other');
     void createEndpoint(f1, {}, 'One').dnsName;
     void createEndpoint(f1, {}, 'Two').dnsName;
     void createEndpoint(f2, {}, 'Three').selfServicePortalUrl;
