@@ -813,6 +813,10 @@ function validateLoginBanner(banner: string | undefined): void {
   if (length === 0 || length > MAX_LOGIN_BANNER_CHARACTERS) {
     throw invalid('clientLoginBanner', `must be 1 to ${MAX_LOGIN_BANNER_CHARACTERS} characters`, banner);
   }
+  // A lone UTF-16 surrogate has no UTF-8 encoding.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(banner)) {
+    throw invalid('clientLoginBanner', 'must be text that UTF-8 can encode (it has an unpaired surrogate)', banner);
+  }
 }
 
 function validateSecurityGroups(securityGroups: ec2.ISecurityGroup[] | undefined): void {
@@ -1031,4 +1035,8 @@ function validateTransitGatewayConfiguration(configuration: ClientVpnTransitGate
   }
   requireArray('transitGatewayConfiguration.availabilityZones', configuration.availabilityZones);
   requireArray('transitGatewayConfiguration.availabilityZoneIds', configuration.availabilityZoneIds);
+  if (configuration.availabilityZones !== undefined && configuration.availabilityZoneIds !== undefined) {
+    throw invalid('transitGatewayConfiguration.availabilityZoneIds', 'cannot be given together with `availabilityZones`: name the zones one way',
+      configuration.availabilityZoneIds);
+  }
 }

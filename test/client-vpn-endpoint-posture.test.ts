@@ -165,3 +165,21 @@ describe('apiSettings for these settings', () => {
       .toThrow(`use the \`${prop}\` prop`);
   });
 });
+
+describe('documented rules found while writing docs/constraints.md', () => {
+  test('transit gateway zones by name and by id together are rejected', () => {
+    rejects({
+      transitGatewayConfiguration: { transitGatewayId: 'tgw-0123456789abcdef0', availabilityZones: ['us-east-1a'], availabilityZoneIds: ['use1-az1'] },
+    }, 'transitGatewayConfiguration.availabilityZoneIds', '["use1-az1"]');
+  });
+
+  test('a login banner with an unpaired surrogate is rejected: UTF-8 cannot encode it', () => {
+    rejects({ clientLoginBanner: 'Welcome \uD83D' }, 'clientLoginBanner', "'Welcome \uD83D'");
+  });
+
+  test('a login banner with paired surrogates (emoji) passes', () => {
+    synth({ clientLoginBanner: 'Welcome \uD83D\uDE00' }).hasResourceProperties(ENDPOINT, {
+      ClientLoginBannerOptions: { Enabled: true, BannerText: 'Welcome \uD83D\uDE00' },
+    });
+  });
+});
