@@ -267,6 +267,9 @@ export class DevicePostureTrustProviderType {
    * @param requiresPublicSigningKeyUrl whether the provider needs `publicSigningKeyUrl`
    */
   public static custom(value: string, requiresPublicSigningKeyUrl?: boolean): DevicePostureTrustProviderType {
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.trim() === '')) {
+      throw invalid('value', 'must be the API\'s name for the trust provider kind', value);
+    }
     return new DevicePostureTrustProviderType(value, requiresPublicSigningKeyUrl);
   }
 

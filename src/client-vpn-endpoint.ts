@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnCondition, Duration, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnCondition, Duration, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -40,6 +40,7 @@ import {
   requireNetworkCidr,
   requireNonEmptyString,
   requireOneOf,
+  requireResource,
   requireString,
 } from './private/validation';
 
@@ -411,7 +412,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
     super(scope, id);
     props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
-    validateEndpointProps(this, props);
+    validateEndpointProps(props);
     this.props = props;
 
     const subnets = selectTargetSubnets(props.vpc, props.vpcSubnets);
@@ -599,7 +600,12 @@ function renderDevicePostureOptions(options: DevicePostureOptions) {
 
 function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
   // By default one subnet per zone, so VPCs with several private subnet groups still work.
-  const subnets = vpc.selectSubnets(selection ?? { onePerAz: true }).subnets;
+  let subnets: ec2.ISubnet[];
+  try {
+    subnets = vpc.selectSubnets(selection ?? { onePerAz: true }).subnets;
+  } catch (error) {
+    throw invalid('vpcSubnets', `must select subnets of the VPC (${(error as Error).message})`, selection ?? {});
+  }
   if (subnets.length === 0) {
     throw invalid('vpcSubnets', 'must select at least one subnet to associate as a target network', selection ?? {});
   }
@@ -643,7 +649,10 @@ function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
     if (child instanceof ec2.CfnVPC && child.cidrBlock !== undefined) {
       texts.push(child.cidrBlock);
     }
-    if (child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined) {
+  }
+  // Secondary blocks may be defined anywhere in the stack, naming the VPC by its id.
+  for (const child of Stack.of(vpc).node.findAll()) {
+    if (child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined && child.vpcId === vpc.vpcId) {
       texts.push(child.cidrBlock);
     }
   }
@@ -672,13 +681,12 @@ function vpcCidrToAuthorize(props: ClientVpnEndpointProps): string {
   }
 }
 
-function validateEndpointProps(scope: Construct, props: ClientVpnEndpointProps): void {
-  if (!props?.vpc?.vpcId) {
-    throw invalid('vpc', 'must be a VPC', props?.vpc);
+function validateEndpointProps(props: ClientVpnEndpointProps): void {
+  if (typeof props !== 'object' || props === null) {
+    throw invalid('props', 'must be an object of ClientVpnEndpointProps', props);
   }
-  if (!props.serverCertificate?.certificateArn) {
-    throw invalid('serverCertificate', 'must be an ACM certificate', props.serverCertificate);
-  }
+  requireResource('vpc', props.vpc, 'an ec2.IVpc', ['vpcId'], ['selectSubnets']);
+  requireResource('serverCertificate', props.serverCertificate, 'an ACM certificate', ['certificateArn']);
   validateTypes(props);
   validateClientCidr(props);
   validateAuthentication(props);
@@ -686,7 +694,7 @@ function validateEndpointProps(scope: Construct, props: ClientVpnEndpointProps):
   validateDnsServers(props.dnsServers);
   validateLoginBanner(props.clientLoginBanner);
   validateSecurityGroups(props.securityGroups);
-  validateClientConnectHandler(scope, props.clientConnectHandler);
+  validateClientConnectHandler(props.clientConnectHandler);
   validateCertificateRevocationList(props.certificateRevocationList);
   validateClientConfiguration(props);
   validateApiSettings(props.apiSettings);
@@ -751,8 +759,8 @@ function validateAuthentication(props: ClientVpnEndpointProps): void {
       'or `userAuthentication` is required: give a client root certificate (mutual TLS), user-based authentication, or both',
       props.clientRootCertificate);
   }
-  if (props.clientRootCertificate !== undefined && !props.clientRootCertificate?.certificateArn) {
-    throw invalid('clientRootCertificate', 'must be an ACM certificate', props.clientRootCertificate);
+  if (props.clientRootCertificate !== undefined) {
+    requireResource('clientRootCertificate', props.clientRootCertificate, 'an ACM certificate', ['certificateArn']);
   }
   if (props.userAuthentication !== undefined && !(props.userAuthentication instanceof ClientVpnUserAuthentication)) {
     throw invalid('userAuthentication', 'must be made with `ClientVpnUserAuthentication.activeDirectory()` or `.federated()`', props.userAuthentication);
@@ -768,6 +776,13 @@ function validateAuthentication(props: ClientVpnEndpointProps): void {
 }
 
 function validateLogging(props: ClientVpnEndpointProps): void {
+  if (props.logGroup !== undefined) {
+    requireResource('logGroup', props.logGroup, 'a logs.ILogGroup', ['logGroupName']);
+  }
+  if (props.logStream !== undefined) {
+    requireResource('logStream', props.logStream, 'a logs.ILogStream', ['logStreamName']);
+  }
+  requireOneOf('logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((days) => typeof days === 'number'));
   if (props.logging === false) {
     for (const prop of ['logGroup', 'logStream', 'logRetention'] as const) {
       if (props[prop] !== undefined) {
@@ -826,26 +841,26 @@ function validateSecurityGroups(securityGroups: ec2.ISecurityGroup[] | undefined
   if (securityGroups.length < 1 || securityGroups.length > MAX_SECURITY_GROUPS) {
     throw invalid('securityGroups', `must list 1 to ${MAX_SECURITY_GROUPS} security groups`, securityGroups.map((sg) => sg?.securityGroupId));
   }
-  const missing = securityGroups.findIndex((sg) => !sg?.securityGroupId);
-  if (missing !== -1) {
-    throw invalid('securityGroups', 'must list security groups', securityGroups[missing]);
+  for (let index = 0; index < securityGroups.length; index++) {
+    requireResource(`securityGroups[${index}]`, securityGroups[index], 'an ec2.ISecurityGroup', ['securityGroupId']);
   }
 }
 
-function validateClientConnectHandler(scope: Construct, handler: lambda.IFunction | undefined): void {
+function validateClientConnectHandler(handler: lambda.IFunction | undefined): void {
   if (handler === undefined) {
     return;
   }
-  if (!handler?.functionArn) {
-    throw invalid('clientConnectHandler', 'must be a Lambda function', handler);
-  }
+  requireResource('clientConnectHandler', handler, 'a Lambda function', ['functionArn', 'functionName']);
   const name = knownFunctionName(handler);
   if (name === undefined) {
     const resource = handler.node.defaultChild;
-    // Without a name, CloudFormation generates one, which never has the prefix.
-    if (resource instanceof lambda.CfnFunction && Stack.of(resource).resolve(resource.functionName) === undefined) {
-      Annotations.of(scope).addWarningV2('cdk-client-vpn:clientConnectHandlerName',
-        `\`clientConnectHandler\` has no functionName: give it one starting with ${CLIENT_CONNECT_HANDLER_PREFIX}, or Client VPN rejects it`);
+    // Without a name, CloudFormation generates one from the stack name, which rarely has the prefix.
+    const stackName = Stack.of(resource ?? handler).stackName;
+    if (resource instanceof lambda.CfnFunction && Stack.of(resource).resolve(resource.functionName) === undefined
+      && !isUnresolved(stackName) && !stackName.startsWith(CLIENT_CONNECT_HANDLER_PREFIX)) {
+      throw invalid('clientConnectHandler',
+        `must have a functionName starting with '${CLIENT_CONNECT_HANDLER_PREFIX}': the name CloudFormation would generate starts with the stack name`,
+        handler.node.path);
     }
     return;
   }
@@ -911,8 +926,8 @@ function validateClientConfiguration(props: ClientVpnEndpointProps): void {
   if (key !== undefined && props.clientConfigurationBucket === undefined) {
     throw invalid('clientConfigurationKey', 'needs `clientConfigurationBucket`, the bucket the key is in', key);
   }
-  if (props.clientConfigurationBucket !== undefined && !props.clientConfigurationBucket?.bucketName) {
-    throw invalid('clientConfigurationBucket', 'must be an S3 bucket', props.clientConfigurationBucket);
+  if (props.clientConfigurationBucket !== undefined) {
+    requireResource('clientConfigurationBucket', props.clientConfigurationBucket, 'an s3.IBucket', ['bucketName', 'bucketArn'], ['arnForObjects']);
   }
   if (key === undefined || isUnresolved(key)) {
     return;
@@ -952,8 +967,8 @@ function validateApiSettings(apiSettings: { [key: string]: any } | undefined): v
   if (apiSettings === undefined || isUnresolved(apiSettings)) {
     return;
   }
-  if (typeof apiSettings !== 'object' || apiSettings === null || Array.isArray(apiSettings)) {
-    throw invalid('apiSettings', 'must be an object of ModifyClientVpnEndpoint parameters', apiSettings);
+  if (!isPlainObject(apiSettings)) {
+    throw invalid('apiSettings', 'must be a plain object of ModifyClientVpnEndpoint parameters', apiSettings);
   }
   for (const [key, value] of Object.entries(apiSettings)) {
     const prop = API_SETTINGS_WITH_PROPS[key];
@@ -969,6 +984,38 @@ function validateApiSettings(apiSettings: { [key: string]: any } | undefined): v
     if (value === undefined || value === null) {
       throw invalid('apiSettings', `must give a value for ${key}`, value);
     }
+    if (!isJsonValue(value)) {
+      throw invalid('apiSettings', `${key} must be a string, a finite number, a boolean, or lists and plain objects of them (null inside)`, value);
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is { [key: string]: unknown } {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** What survives JSON on its way to the handler unchanged; tokens resolve to such values. */
+function isJsonValue(value: unknown): boolean {
+  if (value === null || isUnresolved(value)) {
+    return true;
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (Array.isArray(value)) {
+        return value.every(isJsonValue);
+      }
+      return isPlainObject(value) && Object.values(value).every(isJsonValue);
+    default:
+      return false;
   }
 }
 
@@ -1001,8 +1048,12 @@ function validateDevicePostureOptions(options: DevicePostureOptions | undefined)
   if (!Array.isArray(providers) || providers.length === 0) {
     throw invalid('devicePostureOptions.trustProviders', 'must list at least one trust provider', providers);
   }
-  providers.forEach((provider, index) => {
+  for (let index = 0; index < providers.length; index++) {
+    const provider = providers[index];
     const prop = `devicePostureOptions.trustProviders[${index}]`;
+    if (typeof provider !== 'object' || provider === null) {
+      throw invalid(prop, 'must be a DevicePostureTrustProvider', provider);
+    }
     if (!(provider?.type instanceof DevicePostureTrustProviderType)) {
       throw invalid(`${prop}.type`, 'must be a DevicePostureTrustProviderType, such as DevicePostureTrustProviderType.CROWDSTRIKE', provider?.type);
     }
@@ -1021,7 +1072,7 @@ function validateDevicePostureOptions(options: DevicePostureOptions | undefined)
     if (url !== undefined && !isUnresolved(url) && !/^https:\/\/[^\s/]+/.test(url)) {
       throw invalid(`${prop}.publicSigningKeyUrl`, 'must be an https:// URL', url);
     }
-  });
+  }
 }
 
 function validateTransitGatewayConfiguration(configuration: ClientVpnTransitGatewayConfiguration | undefined): void {
@@ -1035,6 +1086,14 @@ function validateTransitGatewayConfiguration(configuration: ClientVpnTransitGate
   }
   requireArray('transitGatewayConfiguration.availabilityZones', configuration.availabilityZones);
   requireArray('transitGatewayConfiguration.availabilityZoneIds', configuration.availabilityZoneIds);
+  for (const prop of ['availabilityZones', 'availabilityZoneIds'] as const) {
+    const zones = configuration[prop];
+    for (let index = 0; Array.isArray(zones) && !isUnresolved(zones) && index < zones.length; index++) {
+      if (typeof zones[index] !== 'string' || zones[index] === '') {
+        throw invalid(`transitGatewayConfiguration.${prop}[${index}]`, 'must be a zone name or id', zones[index]);
+      }
+    }
+  }
   if (configuration.availabilityZones !== undefined && configuration.availabilityZoneIds !== undefined) {
     throw invalid('transitGatewayConfiguration.availabilityZoneIds', 'cannot be given together with `availabilityZones`: name the zones one way',
       configuration.availabilityZoneIds);

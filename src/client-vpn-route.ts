@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
 import { endpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
-import { describeSubnet, invalid, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
+import { describeSubnet, invalid, requireResource, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
 
 /** Where a Client VPN route sends traffic. */
 export abstract class ClientVpnRouteTarget {
@@ -12,9 +12,7 @@ export abstract class ClientVpnRouteTarget {
    * Through a subnet associated with the endpoint as a target network.
    */
   public static subnet(subnet: ec2.ISubnet): ClientVpnRouteTarget {
-    if (!subnet?.subnetId) {
-      throw invalid('target', 'must be a subnet', subnet);
-    }
+    requireResource('target', subnet, 'an ec2.ISubnet', ['subnetId']);
     return new SubnetRouteTarget(subnet.subnetId, subnet);
   }
 
@@ -83,8 +81,9 @@ export class ClientVpnRoute extends Resource {
 }
 
 function validateRoute(props: ClientVpnRouteProps): void {
-  if (!props?.endpoint?.endpointId) {
-    throw invalid('endpoint', 'must be a Client VPN endpoint', props?.endpoint);
+  requireResource('endpoint', props?.endpoint, 'a Client VPN endpoint (IClientVpnEndpoint)', ['endpointId']);
+  if (typeof props.endpoint.targetNetworksAssociated !== 'object' || props.endpoint.targetNetworksAssociated === null) {
+    throw invalid('endpoint', 'must be a Client VPN endpoint (IClientVpnEndpoint)', props.endpoint.node.path);
   }
   if (props.cidr === undefined) {
     throw invalid('cidr', 'is required: the destination in CIDR notation', props.cidr);

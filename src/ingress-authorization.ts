@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
 import { endpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
-import { invalid, isUnresolved, requireBoolean, requireNetworkCidr, requireNonEmptyString, requireString } from './private/validation';
+import { invalid, isUnresolved, requireBoolean, requireResource, requireNetworkCidr, requireNonEmptyString, requireString } from './private/validation';
 
 /** An authorization rule, as `addIngressAuthorization` takes it. */
 export interface IngressAuthorizationOptions {
@@ -65,8 +65,9 @@ export class IngressAuthorization extends Resource {
 }
 
 function validateIngressAuthorization(props: IngressAuthorizationProps): void {
-  if (!props?.endpoint?.endpointId) {
-    throw invalid('endpoint', 'must be a Client VPN endpoint', props?.endpoint);
+  requireResource('endpoint', props?.endpoint, 'a Client VPN endpoint (IClientVpnEndpoint)', ['endpointId']);
+  if (typeof props.endpoint.targetNetworksAssociated !== 'object' || props.endpoint.targetNetworksAssociated === null) {
+    throw invalid('endpoint', 'must be a Client VPN endpoint (IClientVpnEndpoint)', props.endpoint.node.path);
   }
   if (props.cidr === undefined) {
     throw invalid('cidr', 'is required: the network clients may reach, in CIDR notation', props.cidr);

@@ -1004,11 +1004,16 @@ describe('validation', () => {
       });
     });
 
-    test('a function with no name gets a warning', () => {
+    test('a function with no name is rejected: CloudFormation would name it after the stack', () => {
       const f = testStack();
       const fn = handler(f.stack);
+      expectInvalid(() => createEndpoint(f, { clientConnectHandler: fn }), 'clientConnectHandler', "must have a functionName starting with 'AWSClientVPN-'");
+    });
+
+    test('a function with no name passes in a stack whose name has the prefix', () => {
+      const f = testStack(new App(), 'AWSClientVPN-Handlers');
+      const fn = handler(f.stack);
       expect(() => createEndpoint(f, { clientConnectHandler: fn })).not.toThrow();
-      Annotations.fromStack(f.stack).hasWarning('/Test/Endpoint', Match.stringLikeRegexp('`clientConnectHandler` has no functionName'));
     });
 
     test('a token name passes', () => {

@@ -289,7 +289,7 @@ describe('validation', () => {
       ['null', null, 'got null'],
       ['an object without a subnet id', {}, 'got {}'],
     ])('ClientVpnRouteTarget.subnet rejects %s', (_, subnet, received) => {
-      expect(() => ClientVpnRouteTarget.subnet(subnet as any)).toThrow(`\`target\` must be a subnet, ${received}`);
+      expect(() => ClientVpnRouteTarget.subnet(subnet as any)).toThrow(`\`target\` must be an ec2.ISubnet, ${received}`);
     });
   });
 
@@ -310,7 +310,7 @@ describe('validation', () => {
     ])('rejects %s', (_, endpoint, received) => {
       const { stack } = testStack();
       expect(() => new ClientVpnRoute(stack, 'Route', { endpoint: endpoint as any, cidr: '10.0.0.0/16', target: ClientVpnRouteTarget.local() })).toThrow(
-        `\`endpoint\` must be a Client VPN endpoint, ${received}`,
+        `\`endpoint\` must be a Client VPN endpoint (IClientVpnEndpoint), ${received}`,
       );
     });
   });

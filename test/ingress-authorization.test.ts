@@ -349,7 +349,7 @@ describe('validation', () => {
     ])('rejects %s', (_, endpoint, received) => {
       const { stack } = testStack();
       expect(() => new IngressAuthorization(stack, 'Rule', { endpoint: endpoint as any, cidr: '10.0.0.0/16', authorizeAllGroups: true })).toThrow(
-        `\`endpoint\` must be a Client VPN endpoint, ${received}`,
+        `\`endpoint\` must be a Client VPN endpoint (IClientVpnEndpoint), ${received}`,
       );
     });
   });

@@ -59,6 +59,11 @@ interface Outcome {
 interface ResourceState {
   readonly endpointId: string;
   readonly restore: Settings;
+  /**
+   * The endpoint this resource moved away from in its last update, with its settings to
+   * restore: a rollback moves back to it and must restore what was there first.
+   */
+  readonly earlier?: { readonly endpointId: string; readonly restore: Settings };
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
@@ -155,6 +160,7 @@ async function apply(
 ): Promise<Outcome> {
   // The physical id says which endpoint the remembered settings belong to.
   const sameEndpoint = previousState?.endpointId === request.endpointId;
+  const movingBack = previousState?.earlier?.endpointId === request.endpointId;
   const before = sameEndpoint ? previous : undefined;
   const endpoint = await describeEndpoint(request.endpointId, deadline);
   if (!endpoint) {
@@ -169,9 +175,12 @@ async function apply(
     })));
   }
 
-  const restore: Settings = { ...(sameEndpoint ? previousState?.restore : {}) };
+  const restore: Settings = { ...(sameEndpoint ? previousState?.restore : movingBack ? previousState?.earlier?.restore : {}) };
   const changes = settingsChanges(request.apiSettings, before?.apiSettings ?? {}, restore, endpoint);
-  const physicalResourceId = encodePhysicalId({ endpointId: request.endpointId, restore: changes.restore });
+  const movedAway = previousState && !sameEndpoint && !movingBack && Object.keys(previousState.restore).length > 0
+    ? { endpointId: previousState.endpointId, restore: previousState.restore }
+    : undefined;
+  const physicalResourceId = encodePhysicalId({ endpointId: request.endpointId, restore: changes.restore, earlier: movedAway });
   if (event.RequestType === 'Create') {
     progress.physicalResourceId = physicalResourceId;
   }
@@ -392,32 +401,43 @@ async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: st
 }
 
 function encodePhysicalId(state: ResourceState): string {
-  const id = Object.keys(state.restore).length === 0
-    ? `${PHYSICAL_ID_PREFIX}:${state.endpointId}`
-    : `${PHYSICAL_ID_PREFIX}:${state.endpointId}:${Buffer.from(JSON.stringify(state.restore)).toString('base64url')}`;
+  const encode = (restore: Settings) => Object.keys(restore).length === 0 ? '' : Buffer.from(JSON.stringify(restore)).toString('base64url');
+  const parts = [PHYSICAL_ID_PREFIX, state.endpointId, encode(state.restore)];
+  if (state.earlier) {
+    parts.push(state.earlier.endpointId, encode(state.earlier.restore));
+  }
+  const id = parts.join(':').replace(/:+$/, '');
   if (id.length > MAX_PHYSICAL_ID_LENGTH) {
     throw new Error(`The settings to restore on Delete (${Object.keys(state.restore).join(', ')}) are too large to remember`);
   }
   return id;
 }
 
+function decodeRestore(encoded: string | undefined): Settings {
+  if (!encoded) {
+    return {};
+  }
+  try {
+    const restore = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    return typeof restore === 'object' && restore !== null && !Array.isArray(restore) ? restore : {};
+  } catch {
+    return {};
+  }
+}
+
 function decodePhysicalId(physicalId: unknown): ResourceState | undefined {
   if (typeof physicalId !== 'string') {
     return undefined;
   }
-  const [prefix, endpointId, encoded] = physicalId.split(':');
+  const [prefix, endpointId, encoded, earlierEndpointId, earlierEncoded] = physicalId.split(':');
   if (prefix !== PHYSICAL_ID_PREFIX || !endpointId) {
     return undefined;
   }
-  if (!encoded) {
-    return { endpointId, restore: {} };
-  }
-  try {
-    const restore = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    return { endpointId, restore: typeof restore === 'object' && restore !== null && !Array.isArray(restore) ? restore : {} };
-  } catch {
-    return { endpointId, restore: {} };
-  }
+  return {
+    endpointId,
+    restore: decodeRestore(encoded),
+    earlier: earlierEndpointId ? { endpointId: earlierEndpointId, restore: decodeRestore(earlierEncoded) } : undefined,
+  };
 }
 
 function isRetryable(error: unknown): boolean {

@@ -3,6 +3,7 @@
 import { isIP } from 'net';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 
 /** Renders a received value for an error message, whatever its type. */
 export function describeValue(value: unknown): string {
@@ -20,7 +21,31 @@ export function describeValue(value: unknown): string {
     }
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;
   } catch {
+    return describeWithoutJson(value);
+  }
+}
+
+/** For cycles and BigInts; an object without a prototype has no toString either. */
+function describeWithoutJson(value: unknown): string {
+  try {
     return String(value);
+  } catch {
+    return 'an object that cannot be shown';
+  }
+}
+
+/**
+ * Checks that a value given where a CDK resource is expected is a construct whose named
+ * attributes are strings (tokens included), so a look-alike object fails here with the
+ * prop's name instead of a TypeError deep inside aws-cdk-lib.
+ */
+export function requireResource(prop: string, value: unknown, what: string, attributes: string[], methods: string[] = []): void {
+  const candidate = value as { [key: string]: unknown } | undefined;
+  const isConstruct = typeof candidate === 'object' && candidate !== null && Construct.isConstruct(candidate);
+  if (!isConstruct
+    || attributes.some((name) => typeof candidate![name] !== 'string')
+    || methods.some((name) => typeof candidate![name] !== 'function')) {
+    throw invalid(prop, `must be ${what}`, value);
   }
 }
 
