@@ -253,7 +253,8 @@ function resourceCounts(template: Template): Map<string, number> {
 // Sanity check: (c) must write what (a) writes
 // ---------------------------------------------------------------------------------------------
 
-function sanityCheck(): void {
+/** Returns what it found, in one line. */
+function sanityCheck(): string {
   const templates = new Map(VARIANTS.map((v) => [v.key, runOnce(v, SANITY_N).template]));
   const counts = new Map(VARIANTS.map((v) => [v.key, resourceCounts(templates.get(v.key)!)]));
   const types = [...new Set(VARIANTS.flatMap((v) => [...counts.get(v.key)!.keys()]))].sort();
@@ -270,7 +271,8 @@ function sanityCheck(): void {
     throw new Error(`(a) and (c) differ in resource types or counts: ${mismatched.join(', ')}. Update buildL1 to write what the library writes.`);
   }
   const identical = JSON.stringify(templates.get(LIBRARY.key)) === JSON.stringify(templates.get(L1_FLOOR.key));
-  console.log(`(a) and (c): same resource types and counts ✓; templates ${identical ? 'identical ✓' : 'differ in properties (see below)'}`);
+  const verdict = `(a) and (c) at N = ${SANITY_N}: same resource types and counts ✓; templates ${identical ? 'identical ✓' : 'differ in properties'}`;
+  console.log(verdict);
   if (!identical) {
     const ra = templates.get(LIBRARY.key)!.Resources ?? {};
     const rc = templates.get(L1_FLOOR.key)!.Resources ?? {};
@@ -279,6 +281,7 @@ function sanityCheck(): void {
     console.log(`  differing logical ids: ${ids.join(', ')}`);
   }
   console.log('');
+  return verdict;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +423,7 @@ function main(): void {
   const asset = handlerAssetBytes();
 
   // Also warms up module loading: aws-cdk-lib loads its modules lazily, on first use.
-  sanityCheck();
+  const sanity = sanityCheck();
 
   const samples = new Map<string, number[]>();
   const templateBytes = new Map<string, number>();
@@ -570,6 +573,7 @@ function main(): void {
     '',
     `- Handler asset (\`assets/custom-resource/endpoint-settings.lambda\`): ${asset.raw} bytes, ${asset.gzip} gzipped`,
     `- Lambda functions per stack (a'): ${lambdasText}`,
+    `- Sanity check: ${sanity}`,
     '',
     bytesTable,
     '',
@@ -601,7 +605,8 @@ function main(): void {
       '',
       'Each endpoint has its own VPC, imported with literal ids, so the templates hold only what each variant',
       'writes; building that fixture is not timed. Runs are interleaved (a b c a\', then a\' c b a, …) with',
-      `garbage collected before each; ${rounds} per variant and N. ${stackTraces}`,
+      `garbage collected before each; ${rounds} per variant and N.`,
+      stackTraces,
       'A forced collection leaves V8 less warm than back-to-back runs would (runs here take about twice as long),',
       'so the numbers are nearer a one-shot `cdk synth` than a hot loop.',
       `CDK's ${CLOUDFORMATION_MAX_RESOURCES}-resource check is off for every variant, since (a') exceeds CloudFormation's limit at N = 50.`,

@@ -650,8 +650,10 @@ function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
       texts.push(child.cidrBlock);
     }
   }
-  // Secondary blocks may be defined anywhere in the stack, naming the VPC by its id.
-  for (const child of Stack.of(vpc).node.findAll()) {
+  // Secondary blocks live in the VPC or beside it, naming it by its id. Only those places are
+  // searched: walking the whole stack for every endpoint would make synthesis quadratic.
+  const besideVpc = vpc.node.scope?.node.children ?? [];
+  for (const child of [...vpc.node.findAll(), ...besideVpc]) {
     if (child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined && child.vpcId === vpc.vpcId) {
       texts.push(child.cidrBlock);
     }
