@@ -1,5 +1,3 @@
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import {
   ClientVpnEndpoint,
@@ -14,6 +12,7 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { ResponseRecorder } from './response-recorder';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
 
 const ec2Mock = mockClient(EC2Client);
@@ -39,34 +38,9 @@ const BASE_PHYSICAL_ID = `cvpn-settings:${ENDPOINT_ID}`;
 // ---------------------------------------------------------------------------------------------
 // The response server: CloudFormation's pre-signed URL, recording every PUT.
 
-interface RecordedRequest {
-  readonly method?: string;
-  readonly url?: string;
-  readonly body: string;
-}
-
-let server: http.Server;
-let responseUrl: string;
-let requests: RecordedRequest[] = [];
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const recorder = new ResponseRecorder();
+beforeAll(() => recorder.start());
+afterAll(() => recorder.stop());
 
 // ---------------------------------------------------------------------------------------------
 // Events, context and invocation.
@@ -88,7 +62,7 @@ const fullProps: Props = {
 function baseEvent() {
   return {
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
-    ResponseURL: responseUrl,
+    ResponseURL: recorder.url,
     StackId: STACK_ID,
     RequestId: 'request-0001',
     LogicalResourceId: LOGICAL_ID,
@@ -139,8 +113,9 @@ interface Invocation {
 }
 
 async function invoke(event: CloudFormationCustomResourceEvent, ctx: Context = context()): Promise<Invocation> {
-  requests = [];
+  recorder.requests = [];
   await handler(event, ctx);
+  const requests = recorder.requests;
   expect(requests).toHaveLength(1);
   expect(requests[0].method).toBe('PUT');
   expect(requests[0].url).toBe('/response');

@@ -20,8 +20,6 @@
  * 1,000 runs each (FC_NUM_RUNS overrides). A failure prints the seed and a replay command:
  * FC_SEED=<seed> FC_PATH=<path> npx jest test/property/handler.property.test.ts --coverage=false
  */
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeClientVpnEndpointsCommand,
@@ -38,6 +36,7 @@ import * as fc from 'fast-check';
 import { crlArb } from './endpoint-spec';
 import { assertAsyncProperty } from './support';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
+import { ResponseRecorder } from '../custom-resource/response-recorder';
 
 const TIMEOUT = 300_000;
 
@@ -58,35 +57,17 @@ const RESERVED = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];
 // ---------------------------------------------------------------------------------------------
 // CloudFormation's side: the pre-signed URL, recording every PUT.
 
-interface Recorded {
-  readonly method?: string;
-  readonly body: string;
-}
-
-let server: http.Server;
-let responseUrl: string;
-let recorded: Recorded[] = [];
+const recorder = new ResponseRecorder();
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      recorded.push({ method: req.method, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response`;
+  await recorder.start();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await recorder.stop();
 });
 
 function context(): Context {
@@ -110,13 +91,14 @@ interface Invocation {
 
 /** Runs the handler once and checks what every response must be, whatever the event. */
 async function invoke(event: { [key: string]: unknown }): Promise<Invocation> {
-  recorded = [];
+  recorder.requests = [];
   const violations: string[] = [];
   try {
     await handler(event as unknown as CloudFormationCustomResourceEvent, context());
   } catch (error) {
     violations.push(`the handler rejected (CloudFormation would wait an hour for a response): ${String(error)}`);
   }
+  const recorded = recorder.requests;
   if (recorded.length !== 1) {
     return { violations: [...violations, `expected exactly one response, got ${recorded.length}`] };
   }
@@ -249,7 +231,7 @@ function eventArb(requestType: fc.Arbitrary<string> = requestTypeArb): fc.Arbitr
   }).map(({ createHasPhysicalId, ...event }) => {
     const full: { [key: string]: unknown } = {
       ServiceToken: SERVICE_TOKEN,
-      ResponseURL: responseUrl,
+      ResponseURL: recorder.url,
       StackId: STACK_ID,
       ResourceType: 'Custom::ClientVpnEndpointSettings',
       ...event,
@@ -494,7 +476,7 @@ function fakeAws(original: { [endpointId: string]: { [key: string]: unknown } },
 function lifecycleEvent(requestType: string, settings: Settings, physicalId?: string, old?: Settings): { [key: string]: unknown } {
   return {
     ServiceToken: SERVICE_TOKEN,
-    ResponseURL: responseUrl,
+    ResponseURL: recorder.url,
     StackId: STACK_ID,
     RequestId: `request-${requestType}`,
     LogicalResourceId: LOGICAL_ID,
