@@ -12,6 +12,7 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { ENDPOINT_ID, LOGICAL_ID, OTHER_ENDPOINT_ID, OWNER, OWNER_METADATA, STACK_ID } from './handler-fixtures';
 import { ResponseRecorder } from './response-recorder';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
 
@@ -19,12 +20,6 @@ const ec2Mock = mockClient(EC2Client);
 const s3Mock = mockClient(S3Client);
 const cfnMock = mockClient(CloudFormationClient);
 
-const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
-const OTHER_ENDPOINT_ID = 'cvpn-endpoint-0fedcba9876543210';
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/11111111-2222-3333-4444-555555555555';
-const LOGICAL_ID = 'EndpointSettings1A2B3C4D';
-const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
-const OWNER_METADATA = 'cdk-client-vpn-owner';
 const BUCKET = 'config-bucket';
 const KEY = `${ENDPOINT_ID}.ovpn`;
 const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/11111111-aaaa-bbbb-cccc-222222222222';

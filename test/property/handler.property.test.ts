@@ -36,6 +36,7 @@ import * as fc from 'fast-check';
 import { crlArb } from './endpoint-spec';
 import { assertAsyncProperty } from './support';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
+import { ENDPOINT_ID, LOGICAL_ID, OTHER_ENDPOINT_ID, OWNER, OWNER_METADATA, STACK_ID } from '../custom-resource/handler-fixtures';
 import { ResponseRecorder } from '../custom-resource/response-recorder';
 
 const TIMEOUT = 300_000;
@@ -44,13 +45,7 @@ const ec2Mock = mockClient(EC2Client);
 const s3Mock = mockClient(S3Client);
 const cfnMock = mockClient(CloudFormationClient);
 
-const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
-const OTHER_ENDPOINT_ID = 'cvpn-endpoint-0fedcba9876543210';
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/11111111-2222-3333-4444-555555555555';
-const LOGICAL_ID = 'EndpointSettings1A2B3C4D';
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:handler';
-const OWNER_METADATA = 'cdk-client-vpn-owner';
-const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n';
 const RESERVED = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];
 
