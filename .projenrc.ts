@@ -7,11 +7,14 @@ const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 // aws-cdk@3 cannot read current cloud assemblies; the 2.1148 CLI can.
 const CDK_CLI_VERSION = '2.1148.1';
 
-// The handler uses the AWS SDK that the Node.js 22 runtime ships, so the asset stays small.
-// projen hands these to its esbuild bundle, whose options (unlike the declared type) include minify.
+// The handler uses the AWS SDK that the Node.js 22 runtime ships, so the asset stays small; as an
+// ES module (index.mjs, which Lambda loads for `index.handler`) it also needs no CommonJS interop code.
+// projen hands these to its esbuild bundle, whose options (unlike the declared type) include them.
 const HANDLER_BUNDLING: Omit<javascript.AddBundleOptions, 'platform' | 'target'> = {
   externals: ['@aws-sdk/*'],
   minify: true,
+  format: 'esm',
+  outfile: 'index.mjs',
 };
 
 const project = new awscdk.AwsCdkConstructLibrary({

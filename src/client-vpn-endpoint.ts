@@ -407,6 +407,8 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   public readonly tags: TagManager;
 
   private readonly props: ClientVpnEndpointProps;
+  /** `enabled` or `disabled`, as written to the endpoint (a condition for a token). */
+  private readonly selfServicePortal: string;
   private settings?: EndpointSettings;
 
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
@@ -415,7 +417,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     validateEndpointProps(props);
     this.props = props;
 
-    const subnets = selectTargetSubnets(props.vpc, props.vpcSubnets);
+    const { subnets, isPendingLookup } = selectTargetSubnets(props.vpc, props.vpcSubnets);
     this.securityGroups = props.securityGroups ?? [
       new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Client VPN endpoint' }),
     ];
@@ -425,6 +427,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       tagPropertyName: 'tagSpecifications',
     });
     this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
+    this.selfServicePortal = this.renderSelfServicePortal(props.selfServicePortal);
 
     const endpoint = new ec2.CfnClientVpnEndpoint(this, 'Resource', {
       vpcId: props.vpc.vpcId,
@@ -448,7 +451,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       description: props.description,
       dnsServers: props.dnsServers,
       securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
-      selfServicePortal: this.renderSelfServicePortal(props.selfServicePortal),
+      selfServicePortal: this.selfServicePortal,
       sessionTimeoutHours: props.sessionTimeout,
       disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
       splitTunnel: props.splitTunnel,
@@ -492,7 +495,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     });
 
     // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
-    if ((props.authorizeAllUsersToVpcCidr ?? true) && !isPendingLookup(props.vpc)) {
+    if ((props.authorizeAllUsersToVpcCidr ?? true) && !isPendingLookup) {
       this.addIngressAuthorization('AuthorizeAll', {
         cidr: vpcCidrToAuthorize(props),
         authorizeAllGroups: true,
@@ -551,6 +554,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
         endpointIpAddressType: this.props.endpointIpAddressType,
       }),
       apiSettings: this.props.apiSettings,
+      selfServicePortal: this.selfServicePortal,
     });
     return this.settings;
   }
@@ -598,14 +602,15 @@ function renderDevicePostureOptions(options: DevicePostureOptions) {
   };
 }
 
-function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
+function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.SelectedSubnets {
   // By default one subnet per zone, so VPCs with several private subnet groups still work.
-  let subnets: ec2.ISubnet[];
+  let selected: ec2.SelectedSubnets;
   try {
-    subnets = vpc.selectSubnets(selection ?? { onePerAz: true }).subnets;
+    selected = vpc.selectSubnets(selection ?? { onePerAz: true });
   } catch (error) {
     throw invalid('vpcSubnets', `must select subnets of the VPC (${(error as Error).message})`, selection ?? {});
   }
+  const subnets = selected.subnets;
   if (subnets.length === 0) {
     throw invalid('vpcSubnets', 'must select at least one subnet to associate as a target network', selection ?? {});
   }
@@ -623,7 +628,7 @@ function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | und
     }
     seen.set(zone, subnet);
   }
-  return subnets;
+  return selected;
 }
 
 function knownAvailabilityZone(subnet: ec2.ISubnet): string | undefined {
@@ -662,10 +667,6 @@ function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
     .filter((text) => typeof text === 'string' && text !== LOOKUP_PLACEHOLDER_CIDR && !isUnresolved(text))
     .map((text) => parseCidr(text, [4]))
     .filter((cidr): cidr is Cidr => cidr !== undefined);
-}
-
-function isPendingLookup(vpc: ec2.IVpc): boolean {
-  return vpc.selectSubnets().isPendingLookup === true;
 }
 
 function vpcCidrToAuthorize(props: ClientVpnEndpointProps): string {

@@ -1,23 +1,23 @@
-import * as http from 'http';
-import * as https from 'https';
-import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
+import { setTimeout as sleep } from 'timers/promises';
+import { CloudFormationClient, DescribeStackResourceCommand, DescribeStackResourceCommandOutput } from '@aws-sdk/client-cloudformation';
 import {
   ClientVpnEndpoint,
   DescribeClientVpnEndpointsCommand,
+  DescribeClientVpnEndpointsCommandOutput,
   EC2Client,
   ExportClientVpnClientConfigurationCommand,
+  ExportClientVpnClientConfigurationCommandOutput,
   ImportClientVpnClientCertificateRevocationListCommand,
   ModifyClientVpnEndpointCommand,
   ModifyClientVpnEndpointCommandInput,
 } from '@aws-sdk/client-ec2';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
 import {
   ATTRIBUTE_DNS_NAME,
   ATTRIBUTE_SELF_SERVICE_PORTAL_URL,
   ConfigurationTarget,
-  InvalidPropertiesError,
   parseSettingsProperties,
   SettingsRequest,
 } from './resource-properties';
@@ -36,105 +36,87 @@ const MAX_REASON_LENGTH = 1_000;
 const MAX_PHYSICAL_ID_LENGTH = 1_024;
 const PHYSICAL_ID_PREFIX = 'cvpn-settings';
 const OWNER_METADATA = 'cdk-client-vpn-owner';
-
-const RETRYABLE_ERRORS = new Set([
-  'RequestLimitExceeded',
-  'Throttling',
-  'ThrottlingException',
-  'ConcurrentMutationLimitExceeded',
-  'SlowDown',
-]);
-
-const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
+const RETRYABLE_ERRORS = /^(RequestLimitExceeded|Throttling(Exception)?|ConcurrentMutationLimitExceeded|SlowDown)$/;
 
 type Settings = { [key: string]: unknown };
 type Data = { [key: string]: string };
+type Client = { send(command: object): Promise<unknown> };
+type DeleteEvent = CloudFormationCustomResourceEvent & { RequestType: 'Delete' };
 
-interface Outcome {
-  readonly physicalResourceId: string;
-  readonly data?: Data;
-}
+/** A response as far as this resource decides it; CloudFormation's own field names. */
+type Outcome = Pick<CloudFormationCustomResourceResponse, 'PhysicalResourceId' | 'Data'>;
 
-/** What the physical id remembers: the endpoint, and the settings to restore on Delete. */
+/**
+ * What the physical id remembers, the only state CloudFormation keeps for a custom resource.
+ * It is written as `cvpn-settings:<endpoint id>:<base64url JSON of the rest>`.
+ */
 interface ResourceState {
   readonly endpointId: string;
+  /** The settings to restore on Delete: their values before this resource first set them. */
   readonly restore: Settings;
   /**
    * The endpoint this resource moved away from in its last update, with its settings to
    * restore: a rollback moves back to it and must restore what was there first.
    */
   readonly earlier?: { readonly endpointId: string; readonly restore: Settings };
+  /** The attributes last returned: an Update that changes nothing returns them without an API call. */
+  readonly attributes?: Data;
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
   const deadline = Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS;
-  console.log(JSON.stringify({
-    requestType: event.RequestType,
-    logicalResourceId: event.LogicalResourceId,
-    physicalResourceId: (event as { PhysicalResourceId?: string }).PhysicalResourceId,
-  }));
-  const response = await respondTo(event, deadline, context.logStreamName);
+  console.log(event.RequestType, event.LogicalResourceId, (event as { PhysicalResourceId?: string }).PhysicalResourceId ?? '');
+  // A failed Create still needs an id (CloudFormation deletes it next, undoing what it did);
+  // a failed Update keeps the id it had, which is what CloudFormation rolls back to.
+  const progress = {
+    PhysicalResourceId: event.RequestType === 'Create' ? `${PHYSICAL_ID_PREFIX}-failed-${event.RequestId}` : event.PhysicalResourceId,
+  };
+  let outcome: Pick<CloudFormationCustomResourceResponse, 'Status' | 'PhysicalResourceId' | 'Data' | 'Reason'>;
   try {
-    await sendResponse(event.ResponseURL, response, deadline);
+    outcome = { Status: 'SUCCESS', ...await dispatch(event, deadline, progress) };
+  } catch (error) {
+    const reason = `${describeError(error)} (log stream ${context.logStreamName})`;
+    console.error(reason);
+    outcome = { Status: 'FAILED', ...progress, Reason: reason.slice(0, MAX_REASON_LENGTH) };
+  }
+  const response = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, ...outcome };
+  try {
+    await sendResponse(event.ResponseURL, response as CloudFormationCustomResourceResponse, deadline);
   } catch (error) {
     // Not rethrown: Lambda would run the whole request again, and a repeated Create would
     // remember the settings it had just applied as the ones to restore.
-    console.error(`Could not send the response to CloudFormation: ${describeError(error)}`);
+    console.error(`Could not send the response: ${describeError(error)}`);
   }
-}
-
-async function respondTo(
-  event: CloudFormationCustomResourceEvent,
-  deadline: number,
-  logStreamName: string,
-): Promise<CloudFormationCustomResourceResponse> {
-  // A failed Create still needs an id (CloudFormation deletes it next, undoing what it did);
-  // a failed Update keeps the id it had, which is what CloudFormation rolls back to.
-  const progress = { physicalResourceId: physicalIdOf(event) ?? `${PHYSICAL_ID_PREFIX}-failed-${event.RequestId}` };
-  const base = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
-  try {
-    const outcome = await dispatch(event, deadline, progress);
-    return { ...base, Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: outcome.data };
-  } catch (error) {
-    const reason = `${describeError(error)} (log stream ${logStreamName})`;
-    console.error(JSON.stringify({ failed: event.RequestType, reason }));
-    return {
-      ...base,
-      Status: 'FAILED',
-      PhysicalResourceId: progress.physicalResourceId,
-      Reason: reason.slice(0, MAX_REASON_LENGTH),
-    };
-  }
-}
-
-function physicalIdOf(event: CloudFormationCustomResourceEvent): string | undefined {
-  return event.RequestType === 'Create' ? undefined : event.PhysicalResourceId;
 }
 
 async function dispatch(
   event: CloudFormationCustomResourceEvent,
   deadline: number,
-  progress: { physicalResourceId: string },
+  progress: { PhysicalResourceId: string },
 ): Promise<Outcome> {
   switch (event.RequestType) {
     case 'Create':
       return apply(parseSettingsProperties(event.ResourceProperties), undefined, undefined, event, deadline, progress);
     case 'Update': {
       const request = parseSettingsProperties(event.ResourceProperties);
-      const previous = parseOldProperties(event.OldResourceProperties);
       const state = decodePhysicalId(event.PhysicalResourceId);
-      return apply(request, previous, state, event, deadline, progress);
+      // A new ServiceToken alone sends an Update too: it changes nothing on the endpoint.
+      if (state?.attributes && sameProperties(event.ResourceProperties, event.OldResourceProperties)) {
+        return { PhysicalResourceId: event.PhysicalResourceId, Data: state.attributes };
+      }
+      return apply(request, parseOldProperties(event.OldResourceProperties), state, event, deadline, progress);
     }
     case 'Delete':
       await remove(event, deadline);
-      return { physicalResourceId: event.PhysicalResourceId };
+      return { PhysicalResourceId: event.PhysicalResourceId };
     default:
-      throw new InvalidPropertiesError(`Unknown RequestType '${String((event as { RequestType?: unknown }).RequestType)}'`);
+      throw new Error(`Unknown RequestType '${(event as { RequestType: string }).RequestType}'`);
   }
+}
+
+function sameProperties(current: unknown, old: unknown): boolean {
+  const comparable = (properties: unknown) => JSON.stringify(Object.entries({ ...properties as object, ServiceToken: 0 }).sort());
+  return comparable(current) === comparable(old);
 }
 
 function parseOldProperties(raw: unknown): SettingsRequest | undefined {
@@ -156,45 +138,45 @@ async function apply(
   previousState: ResourceState | undefined,
   event: CloudFormationCustomResourceEvent,
   deadline: number,
-  progress: { physicalResourceId: string },
+  progress: { PhysicalResourceId: string },
 ): Promise<Outcome> {
+  const { endpointId } = request;
   // The physical id says which endpoint the remembered settings belong to.
-  const sameEndpoint = previousState?.endpointId === request.endpointId;
-  const movingBack = previousState?.earlier?.endpointId === request.endpointId;
+  const sameEndpoint = previousState?.endpointId === endpointId;
+  const movingBack = previousState?.earlier?.endpointId === endpointId;
   const before = sameEndpoint ? previous : undefined;
-  const endpoint = await describeEndpoint(request.endpointId, deadline);
+  const endpoint = await describeEndpoint(endpointId, deadline);
   if (!endpoint) {
-    throw new Error(`Client VPN endpoint ${request.endpointId} does not exist`);
+    throw new Error(`Client VPN endpoint ${endpointId} does not exist`);
   }
 
-  if (request.certificateRevocationList && request.certificateRevocationList !== before?.certificateRevocationList) {
-    console.log(`Importing the client certificate revocation list into ${request.endpointId}`);
-    await withRetries(deadline, 'ImportClientVpnClientCertificateRevocationList', () => ec2.send(new ImportClientVpnClientCertificateRevocationListCommand({
-      ClientVpnEndpointId: request.endpointId,
-      CertificateRevocationList: request.certificateRevocationList,
-    })));
+  if (request.crl && request.crl !== before?.crl) {
+    await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
+      ClientVpnEndpointId: endpointId,
+      CertificateRevocationList: request.crl,
+    }));
   }
 
   const restore: Settings = { ...(sameEndpoint ? previousState?.restore : movingBack ? previousState?.earlier?.restore : {}) };
   const changes = settingsChanges(request.apiSettings, before?.apiSettings ?? {}, restore, endpoint);
-  const movedAway = previousState && !sameEndpoint && !movingBack && Object.keys(previousState.restore).length > 0
+  const movedAway = previousState && !sameEndpoint && !movingBack && !isEmpty(previousState.restore)
     ? { endpointId: previousState.endpointId, restore: previousState.restore }
     : undefined;
-  const physicalResourceId = encodePhysicalId({ endpointId: request.endpointId, restore: changes.restore, earlier: movedAway });
+  const attributes = {
+    [ATTRIBUTE_DNS_NAME]: endpoint.DnsName ?? '',
+    [ATTRIBUTE_SELF_SERVICE_PORTAL_URL]: endpoint.SelfServicePortalUrl ?? '',
+  };
+  const physicalId = encodePhysicalId({ endpointId, restore: changes.restore, earlier: movedAway, attributes });
   if (event.RequestType === 'Create') {
-    progress.physicalResourceId = physicalResourceId;
+    progress.PhysicalResourceId = physicalId;
   }
-  if (Object.keys(changes.modify).length > 0) {
-    console.log(`Modifying ${Object.keys(changes.modify).join(', ')} of ${request.endpointId}`);
-    await modifyEndpoint(request.endpointId, changes.modify, deadline);
+  if (!isEmpty(changes.modify)) {
+    await modifyEndpoint(endpointId, changes.modify, deadline);
   }
 
-  const configurationChanged = request.configuration !== undefined && (
-    !sameObject(request.configuration, before?.configuration)
-    || request.configuration.kmsKeyArn !== before?.configuration?.kmsKeyArn
-    || request.configurationInputs !== before?.configurationInputs);
-  if (request.configuration && configurationChanged) {
-    await exportConfiguration(request.endpointId, request.configuration, ownerOf(event), deadline);
+  const exported = (settings?: SettingsRequest) => JSON.stringify([settings?.configuration, settings?.configurationInputs]);
+  if (request.configuration && exported(request) !== exported(before)) {
+    await exportConfiguration(endpointId, request.configuration, ownerOf(event), deadline);
   }
   // The file of the previous properties goes when it moved, even to a replaced endpoint:
   // the Delete that follows a replacement leaves everything to the successor.
@@ -202,7 +184,7 @@ async function apply(
     await deleteConfigurationIfOwned(previous.configuration, ownerOf(event), deadline);
   }
 
-  return { physicalResourceId, data: attributesOf(endpoint) };
+  return { PhysicalResourceId: physicalId, Data: attributes };
 }
 
 /**
@@ -219,7 +201,7 @@ function settingsChanges(wanted: Settings, previous: Settings, restore: Settings
     if (!(key in remembered)) {
       const current = (endpoint as Settings)[key];
       if (current === undefined) {
-        console.log(`${key} is not readable from DescribeClientVpnEndpoints: it will not be restored on Delete`);
+        console.log(`${key} is unreadable: Delete will not restore it`);
       } else {
         remembered[key] = current;
       }
@@ -235,62 +217,45 @@ function settingsChanges(wanted: Settings, previous: Settings, restore: Settings
   return { modify, restore: remembered };
 }
 
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, deadline: number): Promise<void> {
+async function remove(event: DeleteEvent, deadline: number): Promise<void> {
   // Delete never fails: a stack must always be able to go. What could not be undone is logged.
   const state = decodePhysicalId(event.PhysicalResourceId);
-  if (!state) {
-    console.log('Nothing to undo: this resource was never created');
-    return;
-  }
   let configuration: ConfigurationTarget | undefined;
   try {
     configuration = parseSettingsProperties(event.ResourceProperties).configuration;
   } catch (error) {
-    console.log(`Ignoring unreadable properties on Delete: ${describeError(error)}`);
+    console.log(`Ignoring unreadable properties: ${describeError(error)}`);
   }
-  const hasSettings = Object.keys(state.restore).length > 0;
-  if (!hasSettings && !configuration) {
+  if (!state || (isEmpty(state.restore) && !configuration)) {
     return;
   }
   if (await wasReplaced(event, deadline)) {
-    console.log('This resource was replaced by an update: its successor keeps the settings and the file');
+    console.log('Replaced by an update: nothing to undo');
     return;
   }
   if (configuration) {
-    const target = configuration;
-    await undoing('delete the exported configuration', () => deleteConfigurationIfOwned(target, ownerOf(event), deadline));
+    await undoing(deleteConfigurationIfOwned(configuration, ownerOf(event), deadline));
   }
-  if (hasSettings) {
-    await undoing('restore the endpoint settings', () => restoreSettings(state, deadline));
+  if (!isEmpty(state.restore)) {
+    // An endpoint that is already gone fails this with NotFound, which is logged and fine.
+    await undoing(modifyEndpoint(state.endpointId, state.restore, deadline));
   }
 }
 
-/** Runs one clean-up step of a Delete; a failure is logged, and the other steps still run. */
-async function undoing(what: string, step: () => Promise<void>): Promise<void> {
+/** Awaits one clean-up step of a Delete; a failure is logged, and the other steps still run. */
+async function undoing(step: Promise<void>): Promise<void> {
   try {
-    await step();
+    await step;
   } catch (error) {
-    console.error(`Could not ${what}: ${describeError(error)}`);
+    console.error(`Could not undo: ${describeError(error)}`);
   }
-}
-
-async function restoreSettings(state: ResourceState, deadline: number): Promise<void> {
-  const endpoint = await describeEndpoint(state.endpointId, deadline);
-  if (!endpoint) {
-    console.log(`Client VPN endpoint ${state.endpointId} is already gone`);
-    return;
-  }
-  console.log(`Restoring ${Object.keys(state.restore).join(', ')} of ${state.endpointId}`);
-  await modifyEndpoint(state.endpointId, state.restore, deadline);
 }
 
 /** True when an update gave this logical resource a new physical id: this Delete is its cleanup. */
-async function wasReplaced(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, deadline: number): Promise<boolean> {
+async function wasReplaced(event: DeleteEvent, deadline: number): Promise<boolean> {
   try {
-    const { StackResourceDetail: detail } = await withRetries(deadline, 'DescribeStackResource', () => cloudformation.send(new DescribeStackResourceCommand({
-      StackName: event.StackId,
-      LogicalResourceId: event.LogicalResourceId,
-    })));
+    const { StackResourceDetail: detail } = await send<DescribeStackResourceCommandOutput>(deadline, cloudformation,
+      new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId }));
     return detail?.PhysicalResourceId !== undefined && detail.PhysicalResourceId !== event.PhysicalResourceId;
   } catch (error) {
     console.log(`Treating this Delete as final: ${describeError(error)}`);
@@ -298,59 +263,43 @@ async function wasReplaced(event: CloudFormationCustomResourceEvent & { RequestT
   }
 }
 
+/** The endpoint, unless it is being deleted; one that is gone fails with InvalidClientVpnEndpointId.NotFound. */
 async function describeEndpoint(endpointId: string, deadline: number): Promise<ClientVpnEndpoint | undefined> {
-  try {
-    const response = await withRetries(deadline, 'DescribeClientVpnEndpoints', () => ec2.send(new DescribeClientVpnEndpointsCommand({
-      ClientVpnEndpointIds: [endpointId],
-    })));
-    const endpoint = response.ClientVpnEndpoints?.[0];
-    return endpoint && endpoint.Status?.Code !== 'deleted' ? endpoint : undefined;
-  } catch (error) {
-    if ((error as Error).name === ENDPOINT_NOT_FOUND) {
-      return undefined;
-    }
-    throw error;
-  }
+  const { ClientVpnEndpoints: [endpoint] = [] } = await send<DescribeClientVpnEndpointsCommandOutput>(deadline, ec2,
+    new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: [endpointId] }));
+  return endpoint?.Status?.Code !== 'deleted' ? endpoint : undefined;
 }
 
 async function modifyEndpoint(endpointId: string, settings: Settings, deadline: number): Promise<void> {
+  console.log(`Setting ${Object.keys(settings)} of ${endpointId}`);
   const command = new ModifyClientVpnEndpointCommand({ ...settings, ClientVpnEndpointId: endpointId } as ModifyClientVpnEndpointCommandInput);
   // apiSettings exist for parameters newer than CloudFormation, which can be newer than the
-  // runtime's SDK too: its serializer drops what it does not know, so those are added here.
+  // runtime's SDK too: its serializer drops what it does not know, so those are added here,
+  // ahead of the client's content-length middleware (a 'build' step of normal priority).
   command.middlewareStack.add((next) => async (args) => {
-    const request = args.request as { body?: unknown; headers: { [name: string]: string } };
+    const request = args.request as { body?: unknown };
     if (typeof request.body === 'string') {
       const serialized = new Set([...new URLSearchParams(request.body).keys()].map((name) => name.split('.')[0]));
       const unknown = Object.keys(settings).filter((name) => !serialized.has(name));
       if (unknown.length > 0) {
-        console.log(`Sending ${unknown.join(', ')} as raw parameters: the runtime's SDK does not know them`);
-        const raw = unknown.flatMap((name) => queryParameters(settings[name], name));
-        const body = `${request.body}&${new URLSearchParams(raw).toString()}`;
-        request.body = body;
-        request.headers['content-length'] = String(Buffer.byteLength(body));
+        console.log(`Sending ${unknown} as raw parameters`);
+        request.body += `&${new URLSearchParams(unknown.flatMap((name) => queryParameters(settings[name], name)))}`;
       }
     }
     return next(args);
-  }, { step: 'build', name: 'cdkClientVpnRawApiSettings' });
-  await withRetries(deadline, 'ModifyClientVpnEndpoint', () => ec2.send(command));
+  }, { step: 'build', priority: 'high', name: 'cdkClientVpnRawApiSettings' });
+  await send(deadline, ec2, command);
 }
 
 /** EC2 Query serialization of settings: `Name.Member` for structures, `Name.N` (from 1) for lists. */
-function queryParameters(value: unknown, prefix = ''): Array<[string, string]> {
+function queryParameters(value: unknown, prefix: string): Array<[string, string]> {
   if (Array.isArray(value)) {
     return value.flatMap((item, index) => queryParameters(item, `${prefix}.${index + 1}`));
   }
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => queryParameters(item, prefix ? `${prefix}.${key}` : key));
+    return Object.entries(value).flatMap(([key, item]) => queryParameters(item, `${prefix}.${key}`));
   }
   return value === undefined || value === null ? [] : [[prefix, String(value)]];
-}
-
-function attributesOf(endpoint: ClientVpnEndpoint): Data {
-  return {
-    [ATTRIBUTE_DNS_NAME]: endpoint.DnsName ?? '',
-    [ATTRIBUTE_SELF_SERVICE_PORTAL_URL]: endpoint.SelfServicePortalUrl ?? '',
-  };
 }
 
 /** Marks objects this resource wrote, so Delete never removes a file someone else put there. */
@@ -363,13 +312,12 @@ function sameObject(a: ConfigurationTarget | undefined, b: ConfigurationTarget |
 }
 
 async function exportConfiguration(endpointId: string, target: ConfigurationTarget, owner: string, deadline: number): Promise<void> {
-  console.log(`Exporting the client configuration of ${endpointId} to s3://${target.bucket}/${target.key}`);
-  const { ClientConfiguration: configuration } = await withRetries(deadline, 'ExportClientVpnClientConfiguration', () => ec2.send(
-    new ExportClientVpnClientConfigurationCommand({ ClientVpnEndpointId: endpointId })));
+  const { ClientConfiguration: configuration } = await send<ExportClientVpnClientConfigurationCommandOutput>(deadline, ec2,
+    new ExportClientVpnClientConfigurationCommand({ ClientVpnEndpointId: endpointId }));
   if (!configuration) {
-    throw new Error(`ExportClientVpnClientConfiguration returned no configuration for ${endpointId}`);
+    throw new Error(`No client configuration for ${endpointId}`);
   }
-  await withRetries(deadline, 'PutObject', () => s3.send(new PutObjectCommand({
+  await send(deadline, s3, new PutObjectCommand({
     Bucket: target.bucket,
     Key: target.key,
     Body: configuration,
@@ -377,88 +325,87 @@ async function exportConfiguration(endpointId: string, target: ConfigurationTarg
     ServerSideEncryption: target.kmsKeyArn ? 'aws:kms' : 'AES256',
     SSEKMSKeyId: target.kmsKeyArn,
     Metadata: { [OWNER_METADATA]: owner },
-  })));
+  }));
 }
 
 async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: string, deadline: number): Promise<void> {
-  let metadata: { [key: string]: string } | undefined;
+  const object = { Bucket: target.bucket, Key: target.key };
+  let metadata: HeadObjectCommandOutput['Metadata'];
   try {
-    ({ Metadata: metadata } = await withRetries(deadline, 'HeadObject', () => s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }))));
+    ({ Metadata: metadata } = await send<HeadObjectCommandOutput>(deadline, s3, new HeadObjectCommand(object)));
   } catch (error) {
     // Without s3:ListBucket (not granted: it is bucket-wide), S3 answers a missing key with 403.
-    if (['NotFound', 'NoSuchKey', 'Forbidden', 'AccessDenied'].includes((error as Error).name)) {
-      console.log(`Keeping s3://${target.bucket}/${target.key}: it is missing or unreadable (${(error as Error).name})`);
-      return;
+    if (!/^(NotFound|NoSuchKey|Forbidden|AccessDenied)$/.test((error as Error).name)) {
+      throw error;
     }
-    throw error;
   }
-  if (metadata?.[OWNER_METADATA] !== owner) {
-    console.log(`Keeping s3://${target.bucket}/${target.key}: this resource did not write it`);
-    return;
+  const owned = metadata?.[OWNER_METADATA] === owner;
+  console.log(`${owned ? 'Deleting' : 'Keeping (not ours)'} s3://${target.bucket}/${target.key}`);
+  if (owned) {
+    await send(deadline, s3, new DeleteObjectCommand(object));
   }
-  console.log(`Deleting s3://${target.bucket}/${target.key}`);
-  await withRetries(deadline, 'DeleteObject', () => s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key })));
 }
 
-function encodePhysicalId(state: ResourceState): string {
-  const encode = (restore: Settings) => Object.keys(restore).length === 0 ? '' : Buffer.from(JSON.stringify(restore)).toString('base64url');
-  const parts = [PHYSICAL_ID_PREFIX, state.endpointId, encode(state.restore)];
-  if (state.earlier) {
-    parts.push(state.earlier.endpointId, encode(state.earlier.restore));
-  }
-  const id = parts.join(':').replace(/:+$/, '');
+function isEmpty(settings: Settings): boolean {
+  return Object.keys(settings).length === 0;
+}
+
+function encodePhysicalId({ endpointId, ...rest }: ResourceState): string {
+  const id = `${PHYSICAL_ID_PREFIX}:${endpointId}:${Buffer.from(JSON.stringify(rest)).toString('base64url')}`;
   if (id.length > MAX_PHYSICAL_ID_LENGTH) {
-    throw new Error(`The settings to restore on Delete (${Object.keys(state.restore).join(', ')}) are too large to remember`);
+    throw new Error(`Too many settings to restore: ${Object.keys(rest.restore)}`);
   }
   return id;
 }
 
-function decodeRestore(encoded: string | undefined): Settings {
-  if (!encoded) {
-    return {};
-  }
-  try {
-    const restore = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    return typeof restore === 'object' && restore !== null && !Array.isArray(restore) ? restore : {};
-  } catch {
-    return {};
-  }
-}
-
 function decodePhysicalId(physicalId: unknown): ResourceState | undefined {
-  if (typeof physicalId !== 'string') {
-    return undefined;
-  }
-  const [prefix, endpointId, encoded, earlierEndpointId, earlierEncoded] = physicalId.split(':');
+  const [prefix, endpointId, encoded] = String(physicalId).split(':');
   if (prefix !== PHYSICAL_ID_PREFIX || !endpointId) {
     return undefined;
   }
+  let rest: Partial<ResourceState> = {};
+  try {
+    rest = JSON.parse(Buffer.from(encoded, 'base64url').toString()) ?? {};
+  } catch {
+    // Unreadable state remembers nothing: Delete then leaves the endpoint as it is.
+  }
+  const { earlier, attributes } = rest;
+  const dnsName = attributes?.[ATTRIBUTE_DNS_NAME];
+  const portalUrl = attributes?.[ATTRIBUTE_SELF_SERVICE_PORTAL_URL];
   return {
     endpointId,
-    restore: decodeRestore(encoded),
-    earlier: earlierEndpointId ? { endpointId: earlierEndpointId, restore: decodeRestore(earlierEncoded) } : undefined,
+    restore: asObject(rest.restore),
+    // An endpoint id of another type is harmless: it never equals the one in the properties.
+    earlier: earlier?.endpointId ? { endpointId: earlier.endpointId, restore: asObject(earlier.restore) } : undefined,
+    // Returned as Data without an API call: both attributes must be there, as `apply` writes them.
+    attributes: typeof dnsName === 'string' && typeof portalUrl === 'string' ? attributes : undefined,
   };
 }
 
-function isRetryable(error: unknown): boolean {
-  const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return RETRYABLE_ERRORS.has(candidate?.name ?? '') || (candidate?.$metadata?.httpStatusCode ?? 0) >= 500;
+function asObject(value: unknown): Settings {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Settings : {};
 }
 
-/** Retries throttling, concurrent mutations and server errors with capped, jittered backoff before the deadline. */
-async function withRetries<T>(deadline: number, operation: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Sends a command, retrying throttling, concurrent mutations and server errors with capped,
+ * jittered backoff before the deadline. A failure names the call and the attempts it took.
+ */
+async function send<Output>(deadline: number, client: Client, command: object): Promise<Output> {
+  // The command's class name without its 'Command' suffix.
+  const operation = command.constructor.name.slice(0, -7);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await client.send(command) as Output;
     } catch (error) {
+      const { name, $metadata } = error as { name: string; $metadata?: { httpStatusCode?: number } };
       const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
       const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS || Date.now() + delay > deadline) {
-        // Which call failed, and after how many attempts, makes the reason readable in CloudFormation.
+      const retryable = RETRYABLE_ERRORS.test(name) || ($metadata?.httpStatusCode ?? 0) >= 500;
+      if (!retryable || attempt >= MAX_ATTEMPTS || Date.now() + delay > deadline) {
         throw Object.assign(error as Error, { operation, attempts: attempt });
       }
-      console.log(`Retrying ${operation} after ${describeError(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      console.log(`Retrying ${operation} (attempt ${attempt}): ${describeError(error)}`);
+      await sleep(delay);
     }
   }
 }
@@ -468,42 +415,28 @@ function describeError(error: unknown): string {
     return String(error);
   }
   const { operation, attempts, $metadata } = error as { operation?: string; attempts?: number; $metadata?: { httpStatusCode?: number } };
-  const where = operation ? `${operation} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}: ` : '';
+  const where = operation ? `${operation} failed${(attempts ?? 0) > 1 ? ` after ${attempts} attempts` : ''}: ` : '';
   const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
   const status = $metadata?.httpStatusCode ? ` (HTTP ${$metadata.httpStatusCode})` : '';
   return `${where}${name}${error.message}${status}`;
 }
 
-/** PUTs the response to CloudFormation's pre-signed URL, retrying a few times: an unsent response hangs the stack. */
+/** PUTs the response to CloudFormation's pre-signed URL, three times at most: an unsent response hangs the stack. */
 async function sendResponse(url: string, response: CloudFormationCustomResourceResponse, deadline: number): Promise<void> {
-  const body = JSON.stringify(response);
   for (let attempt = 1; ; attempt++) {
     try {
-      await put(url, body);
-      return;
+      // The URL is signed without a content type, so none may be sent.
+      const reply = await fetch(url, { method: 'PUT', body: JSON.stringify(response), headers: { 'content-type': '' } });
+      await reply.arrayBuffer();
+      if (reply.ok) {
+        return;
+      }
+      throw new Error(`CloudFormation answered ${reply.status}`);
     } catch (error) {
       if (attempt >= 3 || Date.now() + 1_000 > deadline + RESPONSE_RESERVE_MS) {
         throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      await sleep(1_000 * attempt);
     }
   }
-}
-
-function put(url: string, body: string): Promise<void> {
-  const target = new URL(url);
-  const transport = target.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(target, {
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-    }, (reply) => {
-      reply.resume();
-      reply.on('end', () => (reply.statusCode ?? 500) < 300
-        ? resolve()
-        : reject(new Error(`CloudFormation answered ${reply.statusCode}`)));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }

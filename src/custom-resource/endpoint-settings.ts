@@ -21,6 +21,8 @@ export interface EndpointSettingsProps {
   /** Endpoint settings the exported file depends on, as JSON: a change exports it again. */
   readonly configurationInputs?: string;
   readonly apiSettings?: { [key: string]: any };
+  /** The endpoint's SelfServicePortal value: a change must read the portal URL again. */
+  readonly selfServicePortal: string;
 }
 
 const HANDLER_ID = 'ClientVpnEndpointSettingsHandler';
@@ -70,6 +72,7 @@ export class EndpointSettings extends Construct {
       ConfigurationKmsKeyArn: props.configurationBucket?.encryptionKey?.keyArn,
       ConfigurationInputs: props.configurationBucket ? props.configurationInputs : undefined,
       ApiSettings: props.apiSettings !== undefined ? stack.toJsonString(props.apiSettings) : undefined,
+      SelfServicePortal: props.selfServicePortal,
     };
     const resource = new CustomResource(this, 'Resource', {
       resourceType: SETTINGS_RESOURCE_TYPE,

@@ -1,6 +1,6 @@
 /**
- * The contract between the endpoint construct and the settings handler. CloudFormation
- * delivers every property as a string, so both sides agree on the names here and the
+ * The contract between the endpoint construct and the settings handler. The construct
+ * writes every property as a string, so both sides agree on the names here and the
  * handler parses them in one place.
  */
 
@@ -22,12 +22,18 @@ export interface SettingsResourceProperties {
   readonly ConfigurationInputs?: string;
   /** JSON of the ModifyClientVpnEndpoint parameters, so numbers and booleans survive. */
   readonly ApiSettings?: string;
+  /**
+   * The endpoint's self-service portal setting, unused by the handler: a change makes
+   * CloudFormation send an Update, which reads the portal URL again.
+   */
+  readonly SelfServicePortal?: string;
 }
 
 /** The properties, parsed. */
 export interface SettingsRequest {
   readonly endpointId: string;
-  readonly certificateRevocationList?: string;
+  /** The client certificate revocation list (PEM). */
+  readonly crl?: string;
   readonly configuration?: ConfigurationTarget;
   readonly configurationInputs?: string;
   readonly apiSettings: { [key: string]: unknown };
@@ -46,64 +52,50 @@ export const ATTRIBUTE_SELF_SERVICE_PORTAL_URL = 'SelfServicePortalUrl';
 /** ModifyClientVpnEndpoint parameters the construct owns; never taken from `apiSettings`. */
 export const RESERVED_API_SETTINGS = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];
 
-/** Raised for properties the handler cannot use; its message reaches CloudFormation. */
-export class InvalidPropertiesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidPropertiesError';
-  }
-}
-
-function optionalString(raw: Record<string, unknown>, name: keyof SettingsResourceProperties): string | undefined {
-  const value = raw[name];
-  if (value === undefined || value === '') {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new InvalidPropertiesError(`${name} must be a string, got ${typeof value}`);
-  }
-  return value;
-}
-
 export function parseSettingsProperties(raw: unknown): SettingsRequest {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidPropertiesError('ResourceProperties must be an object');
+  const props: { [name: string]: string | undefined } = {};
+  // Anything but an object has no EndpointId, and is rejected for that.
+  for (const [name, value] of Object.entries(Object(raw))) {
+    if (typeof value !== 'string') {
+      throw new Error(`${name} must be a string`);
+    }
+    props[name] = value || undefined;
   }
-  const props = raw as Record<string, unknown>;
-  const endpointId = optionalString(props, 'EndpointId');
+  const {
+    EndpointId: endpointId,
+    ConfigurationBucket: bucket,
+    ConfigurationKey: key,
+    ConfigurationKmsKeyArn: kmsKeyArn,
+    ApiSettings: apiSettings = '{}',
+  } = props as Partial<SettingsResourceProperties>;
   if (!endpointId) {
-    throw new InvalidPropertiesError('EndpointId is required');
+    throw new Error('EndpointId is required');
   }
-  const bucket = optionalString(props, 'ConfigurationBucket');
-  const key = optionalString(props, 'ConfigurationKey');
-  if ((bucket === undefined) !== (key === undefined)) {
-    throw new InvalidPropertiesError('ConfigurationBucket and ConfigurationKey go together');
+  if (!bucket !== !key) {
+    throw new Error('ConfigurationBucket and ConfigurationKey go together');
   }
   return {
     endpointId,
-    certificateRevocationList: optionalString(props, 'CertificateRevocationList'),
-    configuration: bucket && key ? { bucket, key, kmsKeyArn: optionalString(props, 'ConfigurationKmsKeyArn') } : undefined,
-    configurationInputs: optionalString(props, 'ConfigurationInputs'),
-    apiSettings: parseApiSettings(optionalString(props, 'ApiSettings')),
+    crl: props.CertificateRevocationList,
+    configuration: bucket && key ? { bucket, key, kmsKeyArn } : undefined,
+    configurationInputs: props.ConfigurationInputs,
+    apiSettings: parseApiSettings(apiSettings),
   };
 }
 
-function parseApiSettings(json: string | undefined): { [key: string]: unknown } {
-  if (json === undefined) {
-    return {};
-  }
+function parseApiSettings(json: string): { [key: string]: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new InvalidPropertiesError('ApiSettings must be a JSON object');
+    // Reported below, as any other value that is not an object.
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidPropertiesError('ApiSettings must be a JSON object');
+    throw new Error('ApiSettings must be a JSON object');
   }
   const reserved = Object.keys(parsed).filter((key) => RESERVED_API_SETTINGS.includes(key));
   if (reserved.length > 0) {
-    throw new InvalidPropertiesError(`ApiSettings cannot set ${reserved.join(', ')}`);
+    throw new Error(`ApiSettings cannot set ${reserved}`);
   }
   return parsed as { [key: string]: unknown };
 }

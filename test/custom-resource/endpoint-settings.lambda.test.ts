@@ -12,7 +12,16 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ENDPOINT_ID, LOGICAL_ID, OTHER_ENDPOINT_ID, OWNER, OWNER_METADATA, STACK_ID } from './handler-fixtures';
+import {
+  ENDPOINT_ID,
+  LOGICAL_ID,
+  OTHER_ENDPOINT_ID,
+  OWNER,
+  OWNER_METADATA,
+  rememberedIn,
+  settingsPhysicalId,
+  STACK_ID,
+} from './handler-fixtures';
 import { ResponseRecorder } from './response-recorder';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
 
@@ -28,7 +37,9 @@ const PORTAL_URL = `https://self-service.clientvpn.amazonaws.com/endpoints/${END
 const CRL = '-----BEGIN X509 CRL-----\nMIIBsecretCrlTextThatMustNeverBeLogged1234567890\n-----END X509 CRL-----\n';
 const CRL_2 = '-----BEGIN X509 CRL-----\nMIIBrotatedCrlTextThatMustNeverBeLoggedEither0987\n-----END X509 CRL-----\n';
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n<ca>\nSECRET-CONFIGURATION-CA-BODY\n</ca>\n';
-const BASE_PHYSICAL_ID = `cvpn-settings:${ENDPOINT_ID}`;
+const ATTRIBUTES = { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL };
+/** The id of a resource on ENDPOINT_ID that has nothing to restore. */
+const PLAIN_PHYSICAL_ID = settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES });
 
 // ---------------------------------------------------------------------------------------------
 // The response server: CloudFormation's pre-signed URL, recording every PUT.
@@ -117,19 +128,6 @@ async function invoke(event: CloudFormationCustomResourceEvent, ctx: Context = c
   return { response: JSON.parse(requests[0].body), body: requests[0].body };
 }
 
-/** The settings a physical id remembers for Delete (its base64url third segment). */
-function rememberedIn(physicalId: string): unknown {
-  const [prefix, endpointId, encoded] = physicalId.split(':');
-  expect(prefix).toBe('cvpn-settings');
-  expect(endpointId).toMatch(/^cvpn-endpoint-/);
-  expect(encoded).toBeDefined();
-  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-}
-
-function physicalIdRemembering(endpointId: string, restore: object): string {
-  return `cvpn-settings:${endpointId}:${Buffer.from(JSON.stringify(restore)).toString('base64url')}`;
-}
-
 function modifyInputs(): unknown[] {
   return ec2Mock.commandCalls(ModifyClientVpnEndpointCommand).map((call) => call.args[0].input);
 }
@@ -187,7 +185,13 @@ function stackResourceIs(physicalId: string) {
 }
 
 function awsError(name: string, message = 'slow down'): Error {
-  return Object.assign(new Error(message), { name, $metadata: {} });
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+}
+
+function expectNoCalls() {
+  expect(ec2Mock.calls()).toEqual([]);
+  expect(s3Mock.calls()).toEqual([]);
+  expect(cfnMock.calls()).toEqual([]);
 }
 
 function expectNoWrites() {
@@ -230,14 +234,14 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('Create', () => {
-  test('reads DnsName and SelfServicePortalUrl into Data and returns the endpoint physical id', async () => {
+  test('reads DnsName and SelfServicePortalUrl into Data and remembers them in the physical id', async () => {
     describes(ENDPOINT_ID, endpoint());
 
     const { response } = await invoke(createEvent(props()));
 
     expect(response).toEqual({
       Status: 'SUCCESS',
-      PhysicalResourceId: BASE_PHYSICAL_ID,
+      PhysicalResourceId: PLAIN_PHYSICAL_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
@@ -255,6 +259,7 @@ describe('Create', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data).toEqual({ DnsName: '', SelfServicePortalUrl: '' });
+    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: response.Data! }));
   });
 
   test('imports the CRL, exports the configuration, applies ApiSettings and remembers the previous values', async () => {
@@ -285,8 +290,7 @@ describe('Create', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.SSEKMSKeyId).toBeUndefined();
     expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
 
-    expect(response.PhysicalResourceId.startsWith(`${BASE_PHYSICAL_ID}:`)).toBe(true);
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ endpointId: ENDPOINT_ID, restore: { NewSetting: false }, attributes: ATTRIBUTES });
 
     // The exported configuration goes to S3 only.
     expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL });
@@ -306,7 +310,7 @@ describe('Create', () => {
     })));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: BUCKET,
       Key: KEY,
@@ -331,79 +335,158 @@ describe('Create', () => {
     expect(Buffer.byteLength(JSON.stringify(response.Data))).toBeLessThan(4096);
   });
 
-  test('fails naming EndpointId when it is missing', async () => {
-    const { response } = await invoke(createEvent({ ServiceToken: 'token', ApiSettings: '{"NewSetting":true}' }));
+  test.each<[string, unknown, string]>([
+    ['EndpointId is missing', { ServiceToken: 'token', ApiSettings: '{"NewSetting":true}' }, 'EndpointId is required'],
+    ['the properties are not an object', 'EndpointId=x', 'EndpointId is required'],
+    ['EndpointId is not a string', props({ EndpointId: 5 as unknown as string }), 'EndpointId must be a string'],
+    ['a property holds JSON instead of its text', props({ ApiSettings: { NewSetting: true } as unknown as string }), 'ApiSettings must be a string'],
+    ['ApiSettings is not JSON', props({ ApiSettings: '{NewSetting: true' }), 'ApiSettings must be a JSON object'],
+    ['ApiSettings is a JSON list', props({ ApiSettings: '[1, 2]' }), 'ApiSettings must be a JSON object'],
+    ['ApiSettings sets DryRun', props({ ApiSettings: '{"DryRun":true,"NewSetting":true}' }), 'ApiSettings cannot set DryRun'],
+    ['ApiSettings sets several reserved keys', props({ ApiSettings: '{"ClientVpnEndpointId":"x","ClientToken":"t"}' }),
+      'ApiSettings cannot set ClientVpnEndpointId,ClientToken'],
+    ['the configuration has a bucket but no key', props({ ConfigurationBucket: BUCKET }), 'ConfigurationBucket and ConfigurationKey go together'],
+  ])('fails without any call when %s', async (_name, properties, reason) => {
+    const { response } = await invoke(createEvent(properties));
 
-    expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain('EndpointId');
-    expect(response.Reason).toContain('test-stream');
-    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
-    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-    expectNoWrites();
-  });
-
-  test('fails naming ApiSettings when it is not JSON', async () => {
-    const { response } = await invoke(createEvent(props({ ApiSettings: '{NewSetting: true' })));
-
-    expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain('ApiSettings');
-    expect(response.Data).toBeUndefined();
-    expectNoWrites();
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: `${reason} (log stream test-stream)`,
+      PhysicalResourceId: 'cvpn-settings-failed-request-0001',
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expectNoCalls();
   });
 
   test('a failed Create returns a physical id that the following Delete accepts without calls', async () => {
     const created = await invoke(createEvent(props({ ApiSettings: '[1, 2]' })));
     expect(created.response.Status).toBe('FAILED');
     const failedId = created.response.PhysicalResourceId;
-    expect(failedId).toEqual(expect.any(String));
-    expect(failedId.length).toBeGreaterThan(0);
+    expect(failedId).toBe('cvpn-settings-failed-request-0001');
 
     const { response } = await invoke(deleteEvent(failedId, props({ ApiSettings: '[1, 2]' })));
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe(failedId);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
-    expectNoWrites();
+    expectNoCalls();
   });
 
-  test('fails when the endpoint does not exist', async () => {
-    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', 'no such endpoint'));
+  test('fails with the DescribeClientVpnEndpoints error when the endpoint does not exist', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist`));
 
     const { response } = await invoke(createEvent(props(fullProps)));
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain(ENDPOINT_ID);
+    expect(response.Reason).toBe('DescribeClientVpnEndpoints failed: InvalidClientVpnEndpointId.NotFound: '
+      + `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist (HTTP 400) (log stream test-stream)`);
+    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expectNoWrites();
+  });
+
+  test.each<[string, ClientVpnEndpoint[]]>([
+    ['no endpoint', []],
+    ['an endpoint in the deleted state', [endpoint({ Status: { Code: 'deleted' } })]],
+  ])('fails naming the endpoint when DescribeClientVpnEndpoints answers %s', async (_name, found) => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] }).resolves({ ClientVpnEndpoints: found });
+
+    const { response } = await invoke(createEvent(props(fullProps)));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`Client VPN endpoint ${ENDPOINT_ID} does not exist (log stream test-stream)`);
+    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
     expectNoWrites();
   });
 });
 
 describe('Update', () => {
-  const createdId = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false });
+  const createdId = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES });
 
-  test('with identical properties makes no write call and keeps the physical id', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+  // A new ServiceToken alone makes CloudFormation send an Update: the endpoint and the file are as they were.
+  test.each<[string, Props]>([
+    ['identical properties', props(fullProps)],
+    ['only a new ServiceToken', { ...props(fullProps), ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:new-handler' }],
+    ['the properties in another key order', Object.fromEntries(Object.entries(props(fullProps)).reverse())],
+  ])('with %s answers the remembered attributes and the same physical id without any AWS call', async (_name, oldProperties) => {
+    const { response } = await invoke(updateEvent(createdId, props(fullProps), oldProperties));
 
-    const { response } = await invoke(updateEvent(createdId, props(fullProps), props(fullProps)));
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: createdId,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+      Data: ATTRIBUTES,
+    });
+    expectNoCalls();
+  });
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(createdId);
-    expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL });
+  test('with only the unused SelfServicePortal changed describes the endpoint again for its portal URL', async () => {
+    const newPortalUrl = `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}?v=2`;
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, SelfServicePortalUrl: newPortalUrl }));
+
+    const { response } = await invoke(updateEvent(
+      createdId,
+      props({ ...fullProps, SelfServicePortal: 'enabled' }),
+      props({ ...fullProps, SelfServicePortal: 'disabled' }),
+    ));
+
+    const attributes = { DnsName: DNS_NAME, SelfServicePortalUrl: newPortalUrl };
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: attributes });
+    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes }));
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
     expectNoWrites();
     expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
   });
 
-  test('with identical properties and nothing remembered keeps the plain physical id', async () => {
-    describes(ENDPOINT_ID, endpoint());
-    const plain = props({ CertificateRevocationList: CRL });
+  test('with identical properties and a physical id without attributes describes the endpoint and writes nothing', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    const withoutAttributes = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false } });
 
-    const { response } = await invoke(updateEvent(BASE_PHYSICAL_ID, plain, plain));
+    const { response } = await invoke(updateEvent(withoutAttributes, props(fullProps), props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: createdId, Data: ATTRIBUTES });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
     expectNoWrites();
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expect(cfnMock.calls()).toEqual([]);
+  });
+
+  // Attributes the handler never writes must not come back as Data: Fn::GetAtt would fail on them.
+  test.each<[string, unknown]>([
+    ['a number', 5],
+    ['a string', 'x'],
+    ['an array', [DNS_NAME, PORTAL_URL]],
+    ['DnsName alone', { DnsName: DNS_NAME }],
+    ['a DnsName that is not a string', { DnsName: 5, SelfServicePortalUrl: PORTAL_URL }],
+  ])('with identical properties and attributes that are %s describes the endpoint for them', async (_name, attributes) => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    const state = Buffer.from(JSON.stringify({ restore: { NewSetting: false }, attributes })).toString('base64url');
+
+    const { response } = await invoke(updateEvent(`cvpn-settings:${ENDPOINT_ID}:${state}`, props(fullProps), props(fullProps)));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: createdId, Data: ATTRIBUTES });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
+    expectNoWrites();
+  });
+
+  test('with identical but invalid properties still fails, keeping the physical id, without any AWS call', async () => {
+    const invalid = props({ ApiSettings: '{"DryRun":true}' });
+
+    const { response } = await invoke(updateEvent(createdId, invalid, invalid));
+
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: 'ApiSettings cannot set DryRun (log stream test-stream)',
+      PhysicalResourceId: createdId,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expectNoCalls();
   });
 
   test('changing the CRL imports it again', async () => {
@@ -441,13 +524,17 @@ describe('Update', () => {
     // Only the new key is modified; the unchanged one is not sent again.
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, OtherSetting: 12 }]);
     // NewSetting keeps the value from before Create, not the current one.
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false, OtherSetting: 24 });
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
+      endpointId: ENDPOINT_ID,
+      restore: { NewSetting: false, OtherSetting: 24 },
+      attributes: ATTRIBUTES,
+    });
     expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
     expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
   });
 
   test('changing a value keeps the originally remembered value', async () => {
-    const before = physicalIdRemembering(ENDPOINT_ID, { OtherSetting: 24 });
+    const before = settingsPhysicalId(ENDPOINT_ID, { restore: { OtherSetting: 24 }, attributes: ATTRIBUTES });
     describes(ENDPOINT_ID, endpoint({ OtherSetting: 12 }));
     modifies();
 
@@ -463,7 +550,7 @@ describe('Update', () => {
   });
 
   test('removing a key restores its remembered value in the same Modify call', async () => {
-    const before = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false, OtherSetting: 24 });
+    const before = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false, OtherSetting: 24 }, attributes: ATTRIBUTES });
     describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 12, ThirdSetting: 'old' }));
     modifies();
 
@@ -476,7 +563,11 @@ describe('Update', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, ThirdSetting: 'new', OtherSetting: 24 }]);
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false, ThirdSetting: 'old' });
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
+      endpointId: ENDPOINT_ID,
+      restore: { NewSetting: false, ThirdSetting: 'old' },
+      attributes: ATTRIBUTES,
+    });
   });
 
   test('removing the last key restores it and returns the plain physical id', async () => {
@@ -487,7 +578,7 @@ describe('Update', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
-    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
   });
 
   test('changing ConfigurationKey exports to the new key and deletes the old object this resource wrote', async () => {
@@ -611,9 +702,15 @@ describe('Update', () => {
     for (const call of ec2Mock.calls()) {
       expect(JSON.stringify(call.args[0].input)).not.toContain(ENDPOINT_ID);
     }
-    expect(response.PhysicalResourceId.split(':')[1]).toBe(OTHER_ENDPOINT_ID);
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: 'other-default' });
-    expect(response.Data).toEqual({ DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`, SelfServicePortalUrl: '' });
+    const attributes = { DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`, SelfServicePortalUrl: '' };
+    expect(response.Data).toEqual(attributes);
+    // What the old endpoint needs restored stays remembered: a rollback moves back to it.
+    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
+      endpointId: OTHER_ENDPOINT_ID,
+      restore: { NewSetting: 'other-default' },
+      earlier: { endpointId: ENDPOINT_ID, restore: { NewSetting: false } },
+      attributes,
+    });
   });
 
   test('changing the EndpointId and ConfigurationKey removes the old object this resource wrote', async () => {
@@ -628,13 +725,14 @@ describe('Update', () => {
     const configOnly = { ConfigurationBucket: BUCKET, ConfigurationInputs: '{"port":443}' };
 
     const { response } = await invoke(updateEvent(
-      BASE_PHYSICAL_ID,
+      PLAIN_PHYSICAL_ID,
       props({ ...configOnly, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey }),
       props({ ...configOnly, ConfigurationKey: KEY }),
     ));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(`cvpn-settings:${OTHER_ENDPOINT_ID}`);
+    // The old endpoint had nothing to restore, so no earlier endpoint is remembered.
+    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(OTHER_ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey });
     expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
   });
@@ -653,16 +751,15 @@ describe('Update', () => {
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true }]);
     expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
     // The value from before Create is still the one to restore.
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+    expect(response.PhysicalResourceId).toBe(createdId);
   });
 });
 
 describe('Delete', () => {
-  const createdId = physicalIdRemembering(ENDPOINT_ID, { NewSetting: false });
+  const createdId = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES });
 
-  test('restores the remembered settings when the endpoint exists and was not replaced', async () => {
+  test('restores the remembered settings, without describing the endpoint, when it was not replaced', async () => {
     stackResourceIs(createdId);
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
     modifies();
 
     const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
@@ -676,11 +773,11 @@ describe('Delete', () => {
     });
     expect(cfnMock).toHaveReceivedCommandWith(DescribeStackResourceCommand, { StackName: STACK_ID, LogicalResourceId: LOGICAL_ID });
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
   });
 
   test('skips restoring when an update replaced this resource', async () => {
-    stackResourceIs(physicalIdRemembering(ENDPOINT_ID, { NewSetting: false, OtherSetting: 24 }));
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    stackResourceIs(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false, OtherSetting: 24 }, attributes: ATTRIBUTES }));
     modifies();
     heads(KEY, OWNER);
     deletesObject(KEY);
@@ -694,45 +791,29 @@ describe('Delete', () => {
     expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
   });
 
-  test('succeeds when the endpoint is already gone', async () => {
+  test.each([
+    ['the endpoint is already gone', 'InvalidClientVpnEndpointId.NotFound', `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist`],
+    ['restoring fails', 'InvalidParameterValue', 'cannot set NewSetting'],
+  ])('succeeds, logging what it could not undo, when %s', async (_name, errorName, message) => {
     stackResourceIs(createdId);
-    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', 'endpoint not found'));
+    ec2Mock.on(ModifyClientVpnEndpointCommand).rejects(awsError(errorName, message));
 
     const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(createdId);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-  });
-
-  test('succeeds when the endpoint is in the deleted state, without modifying it', async () => {
-    stackResourceIs(createdId);
-    describes(ENDPOINT_ID, endpoint({ Status: { Code: 'deleted' } }));
-
-    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
-
-    expect(response.Status).toBe('SUCCESS');
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-  });
-
-  test('succeeds even when restoring fails', async () => {
-    stackResourceIs(createdId);
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    ec2Mock.on(ModifyClientVpnEndpointCommand).rejects(awsError('InvalidParameterValue', 'cannot set NewSetting'));
-
-    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
-
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(createdId);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
-    expect(response.Reason).toBeUndefined();
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: createdId,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expect(errorSpy.mock.calls).toEqual([[`Could not undo: ModifyClientVpnEndpoint failed: ${errorName}: ${message} (HTTP 400)`]]);
   });
 
   test('succeeds with malformed properties and still restores what the physical id remembers', async () => {
     stackResourceIs(createdId);
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
     modifies();
 
     const { response } = await invoke(deleteEvent(createdId, { EndpointId: ENDPOINT_ID, ApiSettings: '{broken' }));
@@ -756,21 +837,23 @@ describe('Delete', () => {
     expectNoWrites();
   });
 
-  test('with nothing remembered and no configuration makes no call', async () => {
-    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ CertificateRevocationList: CRL })));
+  test.each([
+    ['nothing to restore', PLAIN_PHYSICAL_ID],
+    // Its third segment is the restore object itself, which holds none of the state's keys.
+    ['an id in the format before attributes were remembered', `cvpn-settings:${ENDPOINT_ID}:${Buffer.from('{"NewSetting":false}').toString('base64url')}`],
+  ])('with %s and no configuration makes no call', async (_name, physicalId) => {
+    const { response } = await invoke(deleteEvent(physicalId, props({ CertificateRevocationList: CRL, ApiSettings: '{"NewSetting":true}' })));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-    expectNoWrites();
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
+    expectNoCalls();
   });
 
   test('removes the exported object this resource wrote', async () => {
-    stackResourceIs(BASE_PHYSICAL_ID);
+    stackResourceIs(PLAIN_PHYSICAL_ID);
     heads(KEY, OWNER);
     deletesObject(KEY);
 
-    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
 
     expect(response.Status).toBe('SUCCESS');
     expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
@@ -783,11 +866,11 @@ describe('Delete', () => {
     ['another owner', `${STACK_ID}/SomeOtherResource`],
     ['no owner marker', undefined],
   ])('keeps an exported object with %s', async (_name, owner) => {
-    stackResourceIs(BASE_PHYSICAL_ID);
+    stackResourceIs(PLAIN_PHYSICAL_ID);
     heads(KEY, owner);
     deletesObject(KEY);
 
-    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
 
     expect(response.Status).toBe('SUCCESS');
     expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
@@ -795,10 +878,10 @@ describe('Delete', () => {
   });
 
   test('succeeds when the exported object is already gone', async () => {
-    stackResourceIs(BASE_PHYSICAL_ID);
+    stackResourceIs(PLAIN_PHYSICAL_ID);
     s3Mock.on(HeadObjectCommand).rejects(awsError('NotFound', 'Not Found'));
 
-    const { response } = await invoke(deleteEvent(BASE_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
 
     expect(response.Status).toBe('SUCCESS');
     expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
@@ -836,7 +919,8 @@ describe('errors and retries', () => {
     const { response } = await invoke(createEvent(props(fullProps)));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
+    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES }));
+    expect(logged()).toContain(`Retrying ${operation} (attempt 1): ${errorName}: slow down (HTTP 400)`);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, operation === 'DescribeClientVpnEndpoints' ? 2 : 1);
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, operation === 'ModifyClientVpnEndpoint' ? 2 : 1);
     expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, operation === 'PutObject' ? 2 : 1);
@@ -850,14 +934,16 @@ describe('errors and retries', () => {
 
     const { response } = await invoke(createEvent(props({ ApiSettings: '{"NewSetting":true}' })));
 
-    expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain('InvalidParameterValue');
-    expect(response.Reason).toContain('NewSetting is not a valid parameter');
-    expect(response.Reason).toContain('test-stream');
-    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: 'ModifyClientVpnEndpoint failed: InvalidParameterValue: NewSetting is not a valid parameter (HTTP 400) (log stream test-stream)',
+      // The id of the failed Create already remembers what Delete must restore.
+      PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES }),
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
     expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
-    // The id of the failed Create already remembers what Delete must restore.
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ NewSetting: false });
   });
 
   test('retries are bounded by the time the Lambda has left', async () => {
@@ -868,24 +954,37 @@ describe('errors and retries', () => {
     const { response } = await invoke(createEvent(props(fullProps)), context(7_000));
 
     const elapsed = Date.now() - started;
-    expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain('RequestLimitExceeded');
-    expect(response.Reason).toContain('test-stream');
-    expect(elapsed).toBeLessThan(2_500);
     const attempts = ec2Mock.commandCalls(DescribeClientVpnEndpointsCommand).length;
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(
+      `DescribeClientVpnEndpoints failed after ${attempts} attempts: RequestLimitExceeded: Request limit exceeded. (HTTP 400) (log stream test-stream)`);
+    expect(elapsed).toBeLessThan(2_500);
     expect(attempts).toBeGreaterThan(1);
     expect(attempts).toBeLessThan(8);
     expectNoWrites();
   }, 10_000);
 
+  test('sending the response is tried 3 times at most, and a response never sent is logged, not thrown', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 500 }));
+
+    const attempts = await handler(createEvent(props()), context())
+      .then(() => fetchSpy.mock.calls.map(([url, init]) => [url, init?.method, init?.headers]))
+      .finally(() => fetchSpy.mockRestore());
+
+    // The URL is pre-signed without a content type: an empty one is sent.
+    expect(attempts).toEqual(Array(3).fill([recorder.url, 'PUT', { 'content-type': '' }]));
+    expect(errorSpy.mock.calls).toEqual([['Could not send the response: CloudFormation answered 500']]);
+  }, 10_000);
+
   test('an unknown RequestType fails with a readable reason', async () => {
-    const event = { ...baseEvent(), RequestType: 'Rollback', PhysicalResourceId: BASE_PHYSICAL_ID, ResourceProperties: props() };
+    const event = { ...baseEvent(), RequestType: 'Rollback', PhysicalResourceId: PLAIN_PHYSICAL_ID, ResourceProperties: props() };
 
     const { response } = await invoke(event as unknown as CloudFormationCustomResourceEvent);
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain("Unknown RequestType 'Rollback'");
-    expect(response.PhysicalResourceId).toBe(BASE_PHYSICAL_ID);
+    expect(response.Reason).toBe("Unknown RequestType 'Rollback' (log stream test-stream)");
+    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
     expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
   });

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClientVpnEndpoint } from '../../src';
+import { ClientVpnEndpoint, ClientVpnUserAuthentication } from '../../src';
 import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, PropsFor, createEndpoint, expectRejected, minimalProps, testStack } from '../util';
 
 // ---------------------------------------------------------------------------
@@ -15,6 +15,7 @@ import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, PropsFor, createEn
 
 
 const SETTINGS = 'Custom::ClientVpnEndpointSettings';
+const ENDPOINT = 'AWS::EC2::ClientVpnEndpoint';
 const FUNCTION = 'AWS::Lambda::Function';
 const POLICY = 'AWS::IAM::Policy';
 
@@ -637,7 +638,30 @@ describe('properties of the settings custom resource', () => {
     expect(onlySettings(template).properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [fn.id, 'Arn'] },
       EndpointId: endpointRef(stack, endpoint),
+      SelfServicePortal: 'disabled',
     });
+  });
+
+  test('SelfServicePortal is the endpoint\'s own value, so turning the portal on or off reads its URL again', () => {
+    const enabled = build(() => ({
+      userAuthentication: ClientVpnUserAuthentication.activeDirectory('d-1234567890'),
+      selfServicePortal: true,
+    }), (e) => void e.selfServicePortalUrl);
+    expect(onlySettings(enabled.template).properties.SelfServicePortal).toBe('enabled');
+    enabled.template.hasResourceProperties(ENDPOINT, { SelfServicePortal: 'enabled' });
+
+    const disabled = build(() => ({ selfServicePortal: false }), (e) => void e.selfServicePortalUrl);
+    expect(onlySettings(disabled.template).properties.SelfServicePortal).toBe('disabled');
+  });
+
+  test('a selfServicePortal token gives the custom resource the endpoint\'s condition, not a second one', () => {
+    const portalToken = Lazy.any({ produce: () => false }) as unknown as boolean;
+    const { template } = build(() => ({ selfServicePortal: portalToken }), (e) => void e.selfServicePortalUrl);
+    const conditions = Object.keys(template.findConditions('*'));
+    expect(conditions).toHaveLength(1);
+    const rendered = { 'Fn::If': [conditions[0], 'enabled', 'disabled'] };
+    expect(onlySettings(template).properties.SelfServicePortal).toEqual(rendered);
+    template.hasResourceProperties(ENDPOINT, { SelfServicePortal: rendered });
   });
 
   test('CertificateRevocationList passes through verbatim', () => {

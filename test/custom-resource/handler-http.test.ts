@@ -1,43 +1,52 @@
 /**
- * The bundled settings handler (assets/.../index.js, as Lambda runs it) against a fake EC2,
- * CloudFormation and S3 spoken over real HTTP: the AWS SDK's serialization, XML parsing,
- * error classes and the handler's own retries all run for real. Nothing leaves 127.0.0.1.
+ * The bundled settings handler (assets/.../index.mjs), imported as an ES module by a Node.js
+ * process of its own as the Lambda runtime does, against a fake EC2, CloudFormation and S3
+ * spoken over real HTTP: the AWS SDK's serialization, XML parsing, error classes and the
+ * handler's own retries all run for real. Nothing leaves 127.0.0.1.
  */
-import { execSync } from 'child_process';
+import { ChildProcessWithoutNullStreams, execSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createInterface } from 'readline';
 import type {
   CloudFormationCustomResourceCreateEvent,
   CloudFormationCustomResourceDeleteEvent,
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
   CloudFormationCustomResourceUpdateEvent,
-  Context,
 } from 'aws-lambda';
 import {
   clientConfigurationFor,
+  defaultEndpoint,
   ec2Error,
   FakeAwsServer,
   internalError,
   RESPONSE_PATH,
   throttled,
 } from './fake-ec2-server';
+import { rememberedIn, settingsPhysicalId } from './handler-fixtures';
 
-type Handler = (event: CloudFormationCustomResourceEvent, context: Context) => Promise<void>;
 type Properties = { [key: string]: string };
 
 const ROOT = path.join(__dirname, '..', '..');
-const BUNDLE = path.join(ROOT, 'assets', 'custom-resource', 'endpoint-settings.lambda', 'index.js');
+const BUNDLE = path.join(ROOT, 'assets', 'custom-resource', 'endpoint-settings.lambda', 'index.mjs');
 const HANDLER_SOURCE = path.join(ROOT, 'src', 'custom-resource', 'endpoint-settings.lambda.ts');
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/ClientVpnStack/5b918d10-cd98-11ea-90d5-0a9cd3354c10';
 const LOGICAL_ID = 'EndpointSettings5E3C1B4A';
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:ClientVpnEndpointSettingsHandler';
 const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
+/** The attributes of the fake's endpoint, as the handler answers them. */
+const ATTRIBUTES = {
+  DnsName: defaultEndpoint(ENDPOINT_ID).dnsName,
+  SelfServicePortalUrl: defaultEndpoint(ENDPOINT_ID).selfServicePortalUrl ?? '',
+};
 const LOG_STREAM = '2025/01/13/[$LATEST]0123456789abcdef0123456789abcdef';
 const EC2_VERSION = '2016-11-15';
 /** Plenty of time: the deadline never shapes these tests unless they say so. */
 const RELAXED_REMAINING_MS = 60_000;
+/** Far below Lambda's limits: the asset is uploaded with every stack that uses the construct, and read on each cold start. */
+const HANDLER_ASSET_BUDGET_BYTES = 8 * 1024;
 
 /** Environment the SDK reads: every endpoint points at the fake, so no request can reach AWS. */
 const ENV_KEYS = [
@@ -48,7 +57,9 @@ const ENV_KEYS = [
 ];
 
 let server: FakeAwsServer;
-let handler: Handler;
+let lambda: WarmLambda;
+/** How long the handler itself ran in the last invocation. */
+let lastDurationMs = 0;
 const savedEnv: { [key: string]: string | undefined } = {};
 const logs: string[] = [];
 let requestCounter = 0;
@@ -77,15 +88,11 @@ beforeAll(async () => {
     AWS_SHARED_CREDENTIALS_FILE: path.join(ROOT, 'test', 'custom-resource', 'no-such-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
   });
-
-  // The bundle creates its SDK clients when loaded: only now do they see the fake's address.
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = (require(BUNDLE) as { handler: Handler }).handler;
-  });
+  lambda = new WarmLambda();
 }, 120_000);
 
 afterAll(async () => {
+  lambda?.stop();
   await server?.close();
   for (const key of ENV_KEYS) {
     if (savedEnv[key] === undefined) {
@@ -99,33 +106,64 @@ afterAll(async () => {
 beforeEach(() => {
   server.reset(ENDPOINT_ID);
   logs.length = 0;
-  const capture = (...args: unknown[]) => {
-    logs.push(args.map(String).join(' '));
-  };
-  jest.spyOn(console, 'log').mockImplementation(capture);
-  jest.spyOn(console, 'error').mockImplementation(capture);
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-});
-
-function lambdaContext(remainingMs: number): Context {
+/**
+ * A warm Lambda: a Node.js process of its own that imports the bundle once, after the environment
+ * above is set, then runs one event per line of stdin and answers with a line of what the handler
+ * logged and how long it ran.
+ */
+const LAMBDA_RUNNER = `
+import { createInterface } from 'readline';
+import { pathToFileURL } from 'url';
+import { format } from 'util';
+const answer = process.stdout.write.bind(process.stdout);
+const { handler } = await import(pathToFileURL(process.argv[1]).href);
+let logged = [];
+console.log = console.error = (...args) => logged.push(format(...args));
+for await (const line of createInterface({ input: process.stdin })) {
+  const { event, remainingMs, logStreamName } = JSON.parse(line);
+  logged = [];
   const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'ClientVpnEndpointSettingsHandler',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: SERVICE_TOKEN,
-    memoryLimitInMB: '256',
-    awsRequestId: `lambda-${requestCounter}`,
-    logGroupName: '/aws/lambda/ClientVpnEndpointSettingsHandler',
-    logStreamName: LOG_STREAM,
+  await handler(event, {
+    logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, remainingMs - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  });
+  answer(JSON.stringify({ logged, durationMs: Date.now() - started }) + '\\n');
+}
+`;
+
+interface Run {
+  readonly logged: string[];
+  readonly durationMs: number;
+}
+
+class WarmLambda {
+  private readonly process: ChildProcessWithoutNullStreams;
+  private readonly waiting: Array<{ resolve: (run: Run) => void; reject: (error: Error) => void }> = [];
+  private stderr = '';
+
+  constructor() {
+    this.process = spawn(process.execPath, ['--input-type=module', '-e', LAMBDA_RUNNER, BUNDLE], { env: process.env });
+    this.process.stderr.on('data', (chunk) => this.stderr += chunk);
+    createInterface({ input: this.process.stdout }).on('line', (line) => this.waiting.shift()?.resolve(JSON.parse(line)));
+    this.process.on('exit', (code) => {
+      for (const { reject } of this.waiting.splice(0)) {
+        reject(new Error(`The Lambda process exited with ${code}: ${this.stderr}`));
+      }
+    });
+  }
+
+  public invoke(event: CloudFormationCustomResourceEvent, remainingMs: number): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.process.stdin.write(`${JSON.stringify({ event, remainingMs, logStreamName: LOG_STREAM })}\n`);
+    });
+  }
+
+  public stop(): void {
+    this.process.stdin.end();
+  }
 }
 
 function common(properties: Properties) {
@@ -162,20 +200,14 @@ function deleteEvent(physicalResourceId: string, properties: Properties): CloudF
 /** Runs the handler and returns the one response it PUT for this request. */
 async function invoke(event: CloudFormationCustomResourceEvent, remainingMs = RELAXED_REMAINING_MS): Promise<CloudFormationCustomResourceResponse> {
   const before = server.responsesFor(event.RequestId).length;
-  await handler(event, lambdaContext(remainingMs));
+  const run = await lambda.invoke(event, remainingMs);
+  logs.splice(0, logs.length, ...run.logged);
+  lastDurationMs = run.durationMs;
   const responses = server.responsesFor(event.RequestId);
   expect(responses).toHaveLength(before + 1);
   const response = responses[responses.length - 1];
   expect(response).toMatchObject({ StackId: STACK_ID, RequestId: event.RequestId, LogicalResourceId: LOGICAL_ID });
   return response;
-}
-
-/** The settings a physical id says to restore on Delete. */
-function restoreOf(physicalResourceId: string): unknown {
-  const [prefix, endpointId, encoded] = physicalResourceId.split(':');
-  expect(prefix).toBe('cvpn-settings');
-  expect(endpointId).toBe(ENDPOINT_ID);
-  return encoded === undefined ? {} : JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
 }
 
 function describeParams(endpointId = ENDPOINT_ID) {
@@ -202,14 +234,10 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       RequestId: expect.any(String),
       LogicalResourceId: LOGICAL_ID,
       Status: 'SUCCESS',
-      PhysicalResourceId: expect.stringMatching(/^cvpn-settings:cvpn-endpoint-0123456789abcdef0:/),
-      Data: {
-        DnsName: '*.cvpn-endpoint-0123456789abcdef0.prod.clientvpn.us-east-1.amazonaws.com',
-        SelfServicePortalUrl: 'https://self-service.clientvpn.amazonaws.com/endpoints/cvpn-endpoint-0123456789abcdef0',
-      },
+      // The value to restore was parsed from <sessionTimeoutHours>24</sessionTimeoutHours> as a number.
+      PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: { SessionTimeoutHours: 24 }, attributes: ATTRIBUTES }),
+      Data: ATTRIBUTES,
     });
-    // The value to restore was parsed from <sessionTimeoutHours>24</sessionTimeoutHours> as a number.
-    expect(restoreOf(response.PhysicalResourceId)).toEqual({ SessionTimeoutHours: 24 });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
     expect(server.calls('DescribeClientVpnEndpoints')[0].params).toEqual(describeParams());
     expect(server.calls('ModifyClientVpnEndpoint')[0].params).toEqual(modifyParams({ SessionTimeoutHours: '12' }));
@@ -226,24 +254,19 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
   test('a throttled DescribeClientVpnEndpoints (503 RequestLimitExceeded) is retried once, then Create succeeds', async () => {
     server.respondNext('DescribeClientVpnEndpoints', throttled());
 
-    const started = Date.now();
     const response = await invoke(createEvent({ EndpointId: ENDPOINT_ID }));
-    const elapsed = Date.now() - started;
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(`cvpn-settings:${ENDPOINT_ID}`);
-    expect(response.Data).toEqual({
-      DnsName: `*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`,
-      SelfServicePortalUrl: `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}`,
-    });
+    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
+    expect(response.Data).toEqual(ATTRIBUTES);
     const describes = server.calls('DescribeClientVpnEndpoints');
     expect(describes.map((request) => request.status)).toEqual([503, 200]);
     expect(describes.map((request) => request.params)).toEqual([describeParams(), describeParams()]);
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'DescribeClientVpnEndpoints']);
     expect(server.pendingScripts()).toEqual({});
     // The first backoff waits at least half of its 500 ms ceiling.
-    expect(elapsed).toBeGreaterThanOrEqual(245);
-    expect(logs.some((line) => line.startsWith('Retrying DescribeClientVpnEndpoints after RequestLimitExceeded: Request limit exceeded.'))).toBe(true);
+    expect(lastDurationMs).toBeGreaterThanOrEqual(245);
+    expect(logs).toContain('Retrying DescribeClientVpnEndpoints (attempt 1): RequestLimitExceeded: Request limit exceeded. (HTTP 503)');
   }, 10_000);
 
   test('a persistent 500 InternalError fails the Create within the time budget, after a bounded number of attempts', async () => {
@@ -251,9 +274,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     const event = createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}' });
 
     // 8 s left, 5 s kept back for the response: a 3 s budget for the calls.
-    const started = Date.now();
     const response = await invoke(event, 8_000);
-    const elapsed = Date.now() - started;
 
     const attempts = server.calls('DescribeClientVpnEndpoints').length;
     expect(response).toEqual({
@@ -269,7 +290,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(attempts).toBeLessThanOrEqual(4);
     expect(attempts).toBeLessThanOrEqual(8);
     expect(server.apiActions().every((action) => action === 'DescribeClientVpnEndpoints')).toBe(true);
-    expect(elapsed).toBeLessThan(4_000);
+    expect(lastDurationMs).toBeLessThan(4_000);
   }, 15_000);
 
   test('a 500 without an EC2 error document still gives a Reason that names the HTTP status', async () => {
@@ -300,12 +321,13 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('Create fails, without retrying, when DescribeClientVpnEndpoints answers InvalidClientVpnEndpointId.NotFound', async () => {
+  test('Create fails, without retrying, with the error DescribeClientVpnEndpoints answers for an unknown endpoint', async () => {
     const response = await invoke(createEvent({ EndpointId: 'cvpn-endpoint-0000000000000000f' }));
 
     expect(response).toMatchObject({
       Status: 'FAILED',
-      Reason: `Client VPN endpoint cvpn-endpoint-0000000000000000f does not exist (log stream ${LOG_STREAM})`,
+      Reason: 'DescribeClientVpnEndpoints failed: InvalidClientVpnEndpointId.NotFound: '
+        + `The Client VPN endpoint ID 'cvpn-endpoint-0000000000000000f' does not exist (HTTP 400) (log stream ${LOG_STREAM})`,
     });
     expect(server.calls('DescribeClientVpnEndpoints').map((request) => [request.status, request.params])).toEqual([
       [400, describeParams('cvpn-endpoint-0000000000000000f')],
@@ -313,23 +335,25 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('Delete answers SUCCESS when the endpoint is already gone (400 InvalidClientVpnEndpointId.NotFound)', async () => {
-    const physicalId = `cvpn-settings:${ENDPOINT_ID}:${Buffer.from('{"DisconnectOnSessionTimeout":true}').toString('base64url')}`;
+  test('Delete answers SUCCESS, logging the 400 InvalidClientVpnEndpointId.NotFound of its restore, when the endpoint is already gone', async () => {
+    const physicalId = settingsPhysicalId(ENDPOINT_ID, { restore: { DisconnectOnSessionTimeout: true }, attributes: ATTRIBUTES });
     server.stackResources.set(LOGICAL_ID, physicalId);
     server.endpoints.delete(ENDPOINT_ID);
 
     const response = await invoke(deleteEvent(physicalId, { EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}' }));
 
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
-    expect(server.apiActions()).toEqual(['DescribeStackResource', 'DescribeClientVpnEndpoints']);
+    expect(server.apiActions()).toEqual(['DescribeStackResource', 'ModifyClientVpnEndpoint']);
     expect(server.calls('DescribeStackResource')[0].params).toEqual({
       Action: 'DescribeStackResource',
       Version: '2010-05-15',
       StackName: STACK_ID,
       LogicalResourceId: LOGICAL_ID,
     });
-    expect(server.calls('DescribeClientVpnEndpoints').map((request) => request.status)).toEqual([400]);
-    expect(server.calls('ModifyClientVpnEndpoint')).toHaveLength(0);
+    expect(server.calls('ModifyClientVpnEndpoint').map((request) => [request.status, request.params]))
+      .toEqual([[400, modifyParams({ DisconnectOnSessionTimeout: 'true' })]]);
+    expect(logs).toContain('Could not undo: ModifyClientVpnEndpoint failed: InvalidClientVpnEndpointId.NotFound: '
+      + `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist (HTTP 400)`);
   });
 
   test('Create then Delete puts back the value the endpoint had, and a Delete after a replacement touches nothing', async () => {
@@ -338,7 +362,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
 
     // CloudFormation now knows another physical id for the resource: this Delete is an update's cleanup.
-    server.stackResources.set(LOGICAL_ID, `cvpn-settings:${ENDPOINT_ID}`);
+    server.stackResources.set(LOGICAL_ID, settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
     server.clearRequests();
     expect(await invoke(deleteEvent(created.PhysicalResourceId, properties))).toMatchObject({ Status: 'SUCCESS' });
     expect(server.apiActions()).toEqual(['DescribeStackResource']);
@@ -350,7 +374,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     const deleted = await invoke(deleteEvent(created.PhysicalResourceId, properties));
 
     expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
-    expect(server.apiActions()).toEqual(['DescribeStackResource', 'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
+    expect(server.apiActions()).toEqual(['DescribeStackResource', 'ModifyClientVpnEndpoint']);
     expect(server.calls('ModifyClientVpnEndpoint')[0].params).toEqual(modifyParams({ DisconnectOnSessionTimeout: 'true' }));
     expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(true);
   });
@@ -374,11 +398,11 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       modifyParams({ DisconnectOnSessionTimeout: 'false' }),
     ]);
     // The endpoint had DisconnectOnSessionTimeout=true before this resource existed: that is what Delete must put back.
-    expect(restoreOf(first.PhysicalResourceId)).toEqual({ DisconnectOnSessionTimeout: true });
-    expect(second.PhysicalResourceId.startsWith(`cvpn-settings:${ENDPOINT_ID}`)).toBe(true);
+    expect(rememberedIn(first.PhysicalResourceId).restore).toEqual({ DisconnectOnSessionTimeout: true });
+    expect(rememberedIn(second.PhysicalResourceId).restore).toEqual({ DisconnectOnSessionTimeout: false });
   });
 
-  test('an Update that changes nothing answers SUCCESS and sends no write request', async () => {
+  test('an Update that changes nothing sends no request to AWS, yet answers the attributes of the Create', async () => {
     const properties = {
       EndpointId: ENDPOINT_ID,
       CertificateRevocationList: pemCrl('\n'),
@@ -388,7 +412,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       ApiSettings: '{"DisconnectOnSessionTimeout":false,"SessionTimeoutHours":12}',
     };
     const created = await invoke(createEvent(properties));
-    expect(created.Status).toBe('SUCCESS');
+    expect(created).toMatchObject({ Status: 'SUCCESS', Data: ATTRIBUTES });
     expect(server.apiActions()).toEqual([
       'DescribeClientVpnEndpoints',
       'ImportClientVpnClientCertificateRevocationList',
@@ -400,8 +424,8 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
 
     const updated = await invoke(updateEvent(created.PhysicalResourceId, properties, properties));
 
-    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId, Data: created.Data });
-    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
+    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId, Data: ATTRIBUTES });
+    expect(server.apiActions()).toEqual([]);
   });
 
   test('an Update whose ModifyClientVpnEndpoint fails (400 InvalidParameterValue) is undone by the rollback Update', async () => {
@@ -409,7 +433,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     const changed = { EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":8,"DisconnectOnSessionTimeout":true}' };
     const created = await invoke(createEvent(original));
     expect(created.Status).toBe('SUCCESS');
-    expect(restoreOf(created.PhysicalResourceId)).toEqual({ SessionTimeoutHours: 24, DisconnectOnSessionTimeout: true });
+    expect(rememberedIn(created.PhysicalResourceId).restore).toEqual({ SessionTimeoutHours: 24, DisconnectOnSessionTimeout: true });
     server.clearRequests();
 
     server.respondNext('ModifyClientVpnEndpoint', ec2Error(400, 'InvalidParameterValue', 'The session timeout value is not valid for this endpoint.'));
@@ -480,7 +504,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     };
     const created = await invoke(createEvent(properties));
 
-    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `cvpn-settings:${ENDPOINT_ID}` });
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }) });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject']);
     expect(server.calls('ExportClientVpnClientConfiguration')[0].params).toEqual({
       Action: 'ExportClientVpnClientConfiguration', Version: EC2_VERSION, ClientVpnEndpointId: ENDPOINT_ID,
@@ -535,5 +559,9 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     const outcome = sent ? 'sent' : refused ? 'refused'
       : `dropped: ${response.Status}, ModifyClientVpnEndpoint requests ${JSON.stringify(modifies)}`;
     expect(['sent', 'refused']).toContain(outcome);
+  });
+
+  test('the bundle fits the handler asset budget of 8 KiB', () => {
+    expect(fs.statSync(BUNDLE).size).toBeLessThanOrEqual(HANDLER_ASSET_BUDGET_BYTES);
   });
 });

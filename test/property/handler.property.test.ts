@@ -7,7 +7,9 @@
  *   readable Reason of at most 1,000 characters, in a body CloudFormation accepts (at most 4,096 bytes);
  * - Delete of anything always succeeds, and echoes the physical id;
  * - a resource's life with healthy AWS (Create, Update, the rollback Update with the old properties,
- *   Delete) always succeeds and leaves the endpoint and the bucket as they were before it.
+ *   Delete) always succeeds and leaves the endpoint and the bucket as they were before it;
+ * - an Update that changes nothing (a new ServiceToken at most), whose physical id carries the attributes
+ *   last returned, answers them and the same id without any AWS call.
  *
  * Unhandled rejections: Jest 30 fails the running test on one by itself (a listener registered
  * here would never fire: the test sandbox's `process` is a copy of the real one).
@@ -20,6 +22,7 @@
  * 1,000 runs each (FC_NUM_RUNS overrides). A failure prints the seed and a replay command:
  * FC_SEED=<seed> FC_PATH=<path> npx jest test/property/handler.property.test.ts --coverage=false
  */
+import { isDeepStrictEqual } from 'util';
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeClientVpnEndpointsCommand,
@@ -36,7 +39,16 @@ import * as fc from 'fast-check';
 import { crlArb } from './endpoint-spec';
 import { assertAsyncProperty } from './support';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
-import { ENDPOINT_ID, LOGICAL_ID, OTHER_ENDPOINT_ID, OWNER, OWNER_METADATA, STACK_ID } from '../custom-resource/handler-fixtures';
+import {
+  ENDPOINT_ID,
+  LOGICAL_ID,
+  OTHER_ENDPOINT_ID,
+  OWNER,
+  OWNER_METADATA,
+  rememberedIn,
+  settingsPhysicalId,
+  STACK_ID,
+} from '../custom-resource/handler-fixtures';
 import { ResponseRecorder } from '../custom-resource/response-recorder';
 
 const TIMEOUT = 300_000;
@@ -46,6 +58,10 @@ const s3Mock = mockClient(S3Client);
 const cfnMock = mockClient(CloudFormationClient);
 
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:handler';
+/** The token of a replaced handler function: an Update with only this changed changes nothing. */
+const NEW_SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:handler-v2';
+const DNS_NAME = `*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`;
+const PORTAL_URL = `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}`;
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n';
 const RESERVED = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];
 
@@ -187,27 +203,51 @@ const propertiesArb = fc.oneof({ weight: 5, arbitrary: nearValidPropertiesArb },
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
+const endpointIdArb = fc.constantFrom(ENDPOINT_ID, OTHER_ENDPOINT_ID);
+const restoreArb = fc.dictionary(settingKeyArb, jsonAnything, { maxKeys: 3 });
+const attributesArb = fc.record({ DnsName: fc.constantFrom(DNS_NAME, ''), SelfServicePortalUrl: fc.constantFrom(PORTAL_URL, '') }, { noNullPrototype: true });
+
+/** The state a physical id remembers, of the shapes the handler writes. */
+const rememberedArb = fc.record({
+  restore: restoreArb,
+  earlier: maybe(fc.record({ endpointId: endpointIdArb, restore: restoreArb })),
+  attributes: maybe(attributesArb),
+});
+
+/** JSON of a state the handler never writes; whatever it cannot use, it remembers as nothing. */
+const malformedStateArb = fc.oneof(
+  fc.record({
+    restore: jsonAnything,
+    earlier: fc.oneof(jsonAnything, fc.record({ endpointId: jsonAnything, restore: jsonAnything }, { requiredKeys: [] })),
+    // Anything but both attributes as strings: an Update that changes nothing must then read them again.
+    attributes: fc.oneof(jsonAnything, fc.record({ DnsName: jsonAnything, SelfServicePortalUrl: jsonAnything }, { requiredKeys: [] }))
+      .filter((value) => {
+        const attributes = Object(value) as { DnsName?: unknown; SelfServicePortalUrl?: unknown };
+        return typeof attributes.DnsName !== 'string' || typeof attributes.SelfServicePortalUrl !== 'string';
+      }),
+  }, { requiredKeys: [] }).map((state) => JSON.stringify(state)),
+  // The format before attributes were remembered: the restore object itself.
+  restoreArb.map((restore) => jsonObject(restore)),
+  fc.constantFrom('[1,2]', 'null', '"s"', '5', 'true', '{"restore":', ''),
+);
+
+/** Physical ids as CloudFormation passes them on: at most 1,024 characters, which the handler never writes more of. */
 const physicalIdArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(`cvpn-settings:${ENDPOINT_ID}`, `cvpn-settings:${OTHER_ENDPOINT_ID}`) },
-  {
-    weight: 4,
-    arbitrary: fc.tuple(fc.constantFrom(ENDPOINT_ID, OTHER_ENDPOINT_ID), fc.dictionary(settingKeyArb, jsonAnything, { maxKeys: 3 }))
-      .map(([id, restore]) => `cvpn-settings:${id}:${base64url(jsonObject(restore))}`),
-  },
+  { weight: 6, arbitrary: fc.tuple(endpointIdArb, rememberedArb).map(([id, state]) => settingsPhysicalId(id, state)) },
+  { weight: 2, arbitrary: fc.tuple(endpointIdArb, malformedStateArb).map(([id, state]) => `cvpn-settings:${id}:${base64url(state)}`) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('cvpn-settings:', 'cvpn-settings::', `cvpn-settings:${ENDPOINT_ID}:!!!`, `cvpn-settings:${ENDPOINT_ID}:${base64url('[1,2]')}`,
-      `cvpn-settings:${ENDPOINT_ID}:${base64url('null')}`, `cvpn-settings:${ENDPOINT_ID}:${base64url('"s"')}`, `cvpn-settings:${ENDPOINT_ID}:a:b`,
-      'cvpn-settings-failed-request-0001', 'Test-EndpointSettings-1ABC'),
+    arbitrary: fc.constantFrom('cvpn-settings:', 'cvpn-settings::', `cvpn-settings:${ENDPOINT_ID}`, `cvpn-settings:${ENDPOINT_ID}:!!!`,
+      `cvpn-settings:${ENDPOINT_ID}:${base64url('{"restore":{}}')}:extra`, 'cvpn-settings-failed-request-0001', 'Test-EndpointSettings-1ABC'),
   },
   { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 60 }) },
-  // Near the 1,024 characters the handler allows: a restore state with a long value.
+  // Ids of 874 to 1,021 characters, near the 1,024 the handler allows: a restore state with a long value.
   {
     weight: 1,
-    arbitrary: fc.integer({ min: 560, max: 700 }).map((length) =>
-      `cvpn-settings:${ENDPOINT_ID}:${base64url(JSON.stringify({ NewSetting: 'v'.repeat(length) }))}`),
+    arbitrary: fc.integer({ min: 380, max: 490 }).map((length) =>
+      settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: 'v'.repeat(length) }, attributes: { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL } })),
   },
-);
+).filter((id) => id.length <= 1024);
 
 const requestTypeArb = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom('Create', 'Update', 'Delete') },
@@ -223,7 +263,9 @@ function eventArb(requestType: fc.Arbitrary<string> = requestTypeArb): fc.Arbitr
     RequestId: fc.oneof(fc.constant('request-0001'), fc.uuid()),
     LogicalResourceId: fc.constant(LOGICAL_ID),
     createHasPhysicalId: fc.boolean(),
-  }).map(({ createHasPhysicalId, ...event }) => {
+    // Old properties equal to the new ones, as when only the ServiceToken changed.
+    unchanged: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  }).map(({ createHasPhysicalId, unchanged, ...event }) => {
     const full: { [key: string]: unknown } = {
       ServiceToken: SERVICE_TOKEN,
       ResponseURL: recorder.url,
@@ -231,11 +273,14 @@ function eventArb(requestType: fc.Arbitrary<string> = requestTypeArb): fc.Arbitr
       ResourceType: 'Custom::ClientVpnEndpointSettings',
       ...event,
     };
+    if (unchanged) {
+      full.OldResourceProperties = event.ResourceProperties;
+    }
     // CloudFormation sends no physical id with Create, and old properties only with Update.
     if (event.RequestType === 'Create' && !createHasPhysicalId) {
       delete full.PhysicalResourceId;
     }
-    if (event.OldResourceProperties === undefined) {
+    if (full.OldResourceProperties === undefined) {
       delete full.OldResourceProperties;
     }
     return full;
@@ -299,8 +344,8 @@ interface Aws {
 const awsArb: fc.Arbitrary<Aws> = fc.record({
   describe: callArb(fc.constantFrom<'endpoint' | 'none' | 'deleted' | 'other-id'>('endpoint', 'endpoint', 'endpoint', 'none', 'deleted', 'other-id')),
   current: fc.dictionary(settingKeyArb, jsonAnything, { maxKeys: 3 }),
-  dnsName: fc.option(fc.constant(`*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`), { nil: undefined }),
-  portalUrl: fc.option(fc.constant(`https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}`), { nil: undefined }),
+  dnsName: fc.option(fc.constant(DNS_NAME), { nil: undefined }),
+  portalUrl: fc.option(fc.constant(PORTAL_URL), { nil: undefined }),
   importCrl: callArb(fc.constant(true as const)),
   modify: callArb(fc.constant(true as const)),
   exportConfiguration: callArb(fc.oneof(fc.constant(CONFIGURATION), fc.constant(undefined))),
@@ -522,8 +567,13 @@ test('a resource\'s life (Create, Update, rollback with the old properties, Dele
         }
         const id = response.PhysicalResourceId as string;
         if (event.RequestType !== 'Delete') {
-          if (!id.startsWith(`cvpn-settings:${settings.endpointId}`)) {
+          const remembered = rememberedIn(id);
+          if (remembered.endpointId !== settings.endpointId) {
             v.push(`${name}: the physical id ${id} does not name ${settings.endpointId}`);
+          }
+          // An Update that changes nothing answers what the id remembers, so it must be what was answered.
+          if (!isDeepStrictEqual(remembered.attributes, response.Data)) {
+            v.push(`${name}: the physical id remembers the attributes ${JSON.stringify(remembered.attributes)}, not the Data answered`);
           }
           if (settings.key !== undefined && !fake.objects.has(settings.key)) {
             v.push(`${name}: the configuration was not exported to ${settings.key}`);
@@ -562,4 +612,38 @@ test('a resource\'s life (Create, Update, rollback with the old properties, Dele
       failIf(v);
     },
   ), __filename);
+}, TIMEOUT);
+
+test('an Update that changes nothing, whose physical id carries attributes, answers them without any AWS call', async () => {
+  const unchangedUpdateArb = settingsArb.chain((settings) => {
+    const keys = Object.keys(properties(settings));
+    return fc.record({
+      settings: fc.constant(settings),
+      oldKeyOrder: fc.shuffledSubarray(keys, { minLength: keys.length, maxLength: keys.length }),
+      oldServiceToken: fc.constantFrom(SERVICE_TOKEN, NEW_SERVICE_TOKEN),
+      remembered: fc.tuple(rememberedArb, attributesArb)
+        .map(([state, attributes]) => ({ attributes, physicalId: settingsPhysicalId(settings.endpointId, { ...state, attributes }) }))
+        // As CloudFormation passes them on.
+        .filter(({ physicalId }) => physicalId.length <= 1024),
+    });
+  });
+  await assertAsyncProperty(fc.asyncProperty(unchangedUpdateArb, awsArb, async (update, aws) => {
+    const { settings, oldKeyOrder, oldServiceToken, remembered: { attributes, physicalId } } = update;
+    const current = properties(settings);
+    const old = Object.fromEntries(oldKeyOrder.map((key) => [key, key === 'ServiceToken' ? oldServiceToken : current[key]]));
+    const event = { ...lifecycleEvent('Update', settings, physicalId), OldResourceProperties: old };
+    mockAws(aws, event);
+
+    const { response, violations } = await invoke(event);
+
+    const calls = [...ec2Mock.calls(), ...s3Mock.calls(), ...cfnMock.calls()].map((call) => call.args[0].constructor.name);
+    if (calls.length > 0) {
+      violations.push(`expected no AWS call, got ${calls.join(', ')}`);
+    }
+    if (response?.Status !== 'SUCCESS' || response.PhysicalResourceId !== physicalId || !isDeepStrictEqual(response.Data, attributes)) {
+      violations.push(`expected SUCCESS with the same physical id and Data ${JSON.stringify(attributes)}, `
+        + `got ${JSON.stringify(response)?.slice(0, 300)}`);
+    }
+    failIf(violations);
+  }), __filename);
 }, TIMEOUT);
