@@ -9,7 +9,7 @@
  *   (a') this library with the custom resource in use (`endpoint.dnsName` is read)
  *
  * Usage (see the `bench` and `bench:smoke` tasks in .projenrc.ts):
- *   node --expose-gc -r ts-node/register bench/synth.ts [--rounds 15] [--sizes 1,10,50] [--smoke] [--write] [--source-maps]
+ *   node --expose-gc -r ts-node/register bench/synth.ts [--rounds 25] [--sizes 1,10,50] [--smoke] [--write] [--source-maps]
  *
  * Each endpoint gets its own VPC, imported with literal ids (`Vpc.fromVpcAttributes`), so every
  * variant shares the same fixture and the templates hold only what the variant itself writes.
@@ -325,7 +325,8 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  let rounds = 15;
+  // The issue asks for at least 15; on a 2-core machine the medians of 25 settle within a few percent.
+  let rounds = 25;
   let sizes = [1, 10, 50];
   let smoke = false;
   let write = false;
@@ -372,7 +373,7 @@ function parseArgs(argv: string[]): Options {
     }
     return { rounds: 1, warmup: 0, sizes: [1], smoke, write: false, sourceMaps };
   }
-  return { rounds, warmup: 1, sizes, smoke, write, sourceMaps };
+  return { rounds, warmup: 2, sizes, smoke, write, sourceMaps };
 }
 
 function commandLine(): string {
@@ -431,11 +432,13 @@ function main(): void {
   const lambdas = new Map<number, number>();
   const key = (variant: Variant, n: number) => `${variant.key}@${n}`;
 
+  // One size at a time: runs of 50 endpoints just before a run of 1 leave the heap and the JIT in
+  // a state that skews the small run by more than the differences measured.
   const totalRounds = options.warmup + options.rounds;
-  for (let round = 0; round < totalRounds; round++) {
-    // a b c a', then a' c b a, ...: no variant always runs first or last.
-    const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
-    for (const n of options.sizes) {
+  for (const n of options.sizes) {
+    for (let round = 0; round < totalRounds; round++) {
+      // a b c a', then a' c b a, ...: no variant always runs first or last.
+      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
         collectGarbage();
         const result = runOnce(variant, n);
@@ -451,8 +454,7 @@ function main(): void {
         }
       }
     }
-    const label = round < options.warmup ? 'warm-up round' : `round ${round - options.warmup + 1}/${options.rounds}`;
-    process.stderr.write(`${label} done (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(`N = ${n}: ${options.warmup} warm-up and ${options.rounds} measured rounds done (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
 
   const med = (variant: Variant, n: number) => median(samples.get(key(variant, n))!);
@@ -554,7 +556,7 @@ function main(): void {
   const stackTraces = options.sourceMaps
     ? 'Stack traces (CDK captures one per CfnElement) went through ts-node\'s source-map-support (`--source-maps`).'
     : 'ts-node\'s source-map-support is switched off, so the stack traces CDK captures (one per CfnElement) cost what they cost in compiled JavaScript.';
-  const rounds = `${options.rounds} round${options.rounds === 1 ? '' : 's'}${options.warmup ? ` after ${options.warmup} warm-up round` : ''}`;
+  const rounds = `${options.rounds} round${options.rounds === 1 ? '' : 's'}${options.warmup ? ` after ${options.warmup} warm-up round${options.warmup === 1 ? '' : 's'}` : ''}`;
 
   const report = [
     '## Construction + synthesis time, median ms (interquartile range)',
@@ -608,7 +610,7 @@ function main(): void {
       '',
       'Each endpoint has its own VPC, imported with literal ids, so the templates hold only what each variant',
       'writes; building that fixture is not timed. Runs are interleaved (a b c a\', then a\' c b a, …) with',
-      `garbage collected before each; ${rounds} per variant and N.`,
+      `garbage collected before each; ${rounds} per variant and N, one N after the other.`,
       stackTraces,
       'A forced collection leaves V8 less warm than back-to-back runs would (runs here take about twice as long),',
       'so the numbers are nearer a one-shot `cdk synth` than a hot loop.',

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import {
   ClientVpnAuthorizationPolicy,
   ClientVpnEndpointAttributes,
@@ -480,18 +480,15 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     this.endpointId = endpoint.ref;
     this.endpointArn = this.arnFor(this.endpointId);
 
-    const associated = new DependencyGroup();
-    subnets.forEach((subnet, index) => {
-      const association = new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
-        clientVpnEndpointId: this.endpointId,
-        subnetId: subnet.subnetId,
-      });
-      associated.add(association);
-    });
-    this.targetNetworksAssociated = associated;
+    const associations = subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+      clientVpnEndpointId: this.endpointId,
+      subnetId: subnet.subnetId,
+    }));
+    this.targetNetworksAssociated = new DependencyGroup(...associations);
     recordEndpointFacts(this, {
       usesUserAuthentication: props.userAuthentication !== undefined,
       targetSubnets: subnets,
+      associations,
     });
 
     // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
@@ -650,17 +647,20 @@ function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
     // Imported VPCs without a CIDR block throw when asked for it.
   }
   // A VPC defined in this app answers with a token; its resources hold the literal blocks.
+  // Secondary blocks live in the VPC or beside it, naming it by its id. Only those places are
+  // searched: walking the whole stack for every endpoint would make synthesis quadratic.
+  const isSecondaryBlock = (child: IConstruct): child is ec2.CfnVPCCidrBlock & { cidrBlock: string } =>
+    child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined && child.vpcId === vpc.vpcId;
   for (const child of vpc.node.findAll()) {
     if (child instanceof ec2.CfnVPC && child.cidrBlock !== undefined) {
       texts.push(child.cidrBlock);
+    } else if (isSecondaryBlock(child)) {
+      texts.push(child.cidrBlock);
     }
   }
-  // Secondary blocks live in the VPC or beside it, naming it by its id. Only those places are
-  // searched: walking the whole stack for every endpoint would make synthesis quadratic.
-  const besideVpc = vpc.node.scope?.node.children ?? [];
-  for (const child of [...vpc.node.findAll(), ...besideVpc]) {
-    if (child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined && child.vpcId === vpc.vpcId) {
-      texts.push(child.cidrBlock);
+  for (const sibling of vpc.node.scope?.node.children ?? []) {
+    if (isSecondaryBlock(sibling)) {
+      texts.push(sibling.cidrBlock);
     }
   }
   return texts

@@ -2,7 +2,7 @@ import { Resource } from 'aws-cdk-lib';
 import { CfnClientVpnAuthorizationRule } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
-import { endpointFacts } from './private/endpoint-facts';
+import { dependOnAssociations, endpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
 import { invalid, isUnresolved, requireBoolean, requireResource, requireNetworkCidr, requireNonEmptyString, requireString } from './private/validation';
 
@@ -60,7 +60,7 @@ export class IngressAuthorization extends Resource {
       authorizeAllGroups: props.authorizeAllGroups,
       description: props.description,
     });
-    rule.node.addDependency(props.endpoint.targetNetworksAssociated);
+    dependOnAssociations(rule, props.endpoint);
   }
 }
 

@@ -130,6 +130,34 @@ describe('IngressAuthorization', () => {
   });
 });
 
+describe('IngressAuthorization waiting for target networks', () => {
+  test('in another stack than its endpoint, its stack waits for the endpoint\'s stack instead of a DependsOn across stacks', () => {
+    const fixture = testStack();
+    const endpoint = new ClientVpnEndpoint(fixture.stack, 'Endpoint', { ...minimalProps(fixture), authorizeAllUsersToVpcCidr: false });
+    const rulesStack = new Stack(fixture.app, 'Rules', { env: { account: fixture.stack.account, region: fixture.stack.region } });
+    new IngressAuthorization(rulesStack, 'Rule', { endpoint, cidr: '10.0.0.0/16', authorizeAllGroups: true });
+
+    expect(rulesStack.dependencies).toEqual([fixture.stack]);
+    const rule = onlyRule(rulesStack);
+    expect(rule).not.toHaveProperty('DependsOn');
+    expect(rule.Properties.ClientVpnEndpointId).toEqual({ 'Fn::ImportValue': expect.stringContaining('Endpoint') });
+  });
+
+  test('on an endpoint of another implementation, it depends on whatever that endpoint\'s targetNetworksAssociated holds', () => {
+    const { stack } = testStack();
+    const association = new ec2.CfnClientVpnTargetNetworkAssociation(stack, 'Association', {
+      clientVpnEndpointId: IMPORTED_ENDPOINT_ID,
+      subnetId: 'subnet-0123456789abcdef0',
+    });
+    const imported = importedEndpoint(stack);
+    const endpoint: IClientVpnEndpoint = Object.assign(Object.create(imported), { targetNetworksAssociated: association });
+
+    new IngressAuthorization(stack, 'Rule', { endpoint, cidr: '10.0.0.0/16', authorizeAllGroups: true });
+
+    expect(onlyRule(stack).DependsOn).toEqual([logicalId(stack, association)]);
+  });
+});
+
 describe('addIngressAuthorization', () => {
   test('adds a rule to the endpoint with every option', () => {
     const { stack, endpoint } = setupWithUsers();

@@ -1,3 +1,4 @@
+import { CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IClientVpnEndpoint } from '../client-vpn-endpoint-types';
 
@@ -10,6 +11,8 @@ export interface EndpointFacts {
   readonly usesUserAuthentication: boolean;
   /** The subnets associated as target networks. */
   readonly targetSubnets: ec2.ISubnet[];
+  /** The target network associations, all created with the endpoint. */
+  readonly associations: CfnResource[];
 }
 
 const FACTS = Symbol.for('cdk-client-vpn.EndpointFacts');
@@ -20,4 +23,15 @@ export function recordEndpointFacts(endpoint: IClientVpnEndpoint, facts: Endpoin
 
 export function endpointFacts(endpoint: IClientVpnEndpoint): EndpointFacts | undefined {
   return (endpoint as unknown as Record<symbol, EndpointFacts | undefined>)[FACTS];
+}
+
+/** Makes a rule or route wait for the endpoint's target network associations. */
+export function dependOnAssociations(resource: CfnResource, endpoint: IClientVpnEndpoint): void {
+  const facts = endpointFacts(endpoint);
+  if (facts) {
+    // All known already: resource dependencies cost less at synthesis than construct ones.
+    facts.associations.forEach((association) => resource.addDependency(association));
+  } else {
+    resource.node.addDependency(endpoint.targetNetworksAssociated);
+  }
 }
