@@ -393,7 +393,6 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   }
 
   public readonly endpointId: string;
-  public readonly endpointArn: string;
   public readonly connections: ec2.Connections;
   public readonly targetNetworksAssociated: IDependable;
 
@@ -407,6 +406,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   public readonly tags: TagManager;
 
   private readonly props: ClientVpnEndpointProps;
+  private arn?: string;
   /** `enabled` or `disabled`, as written to the endpoint (a condition for a token). */
   private readonly selfServicePortal: string;
   private settings?: EndpointSettings;
@@ -478,7 +478,6 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     }
 
     this.endpointId = endpoint.ref;
-    this.endpointArn = this.arnFor(this.endpointId);
 
     const associations = subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
       clientVpnEndpointId: this.endpointId,
@@ -503,6 +502,13 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
       this.endpointSettings();
     }
+  }
+
+  /** The endpoint's ARN. */
+  public get endpointArn(): string {
+    // Built when first read: most stacks never need it, and each one costs a token at synthesis.
+    this.arn ??= this.arnFor(this.endpointId);
+    return this.arn;
   }
 
   /**

@@ -193,7 +193,10 @@ export function parseCidr(text: string, families: ReadonlyArray<4 | 6> = [4, 6])
     prefix,
     bits,
     isNetworkAddress: network === value,
-    canonical: `${formatAddress(family, network)}/${prefix}`,
+    // Only error messages need it, and formatting is the costly part of parsing.
+    get canonical() {
+      return `${formatAddress(family, network)}/${prefix}`;
+    },
   };
 }
 
