@@ -89,6 +89,9 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(typecheck);
+// Lambda loads index.js before index.mjs: a bundle left by an older build must not survive a new one.
+project.tasks.tryFind('bundle:custom-resource/endpoint-settings.lambda')!.prependExec('rm -rf assets/custom-resource/endpoint-settings.lambda');
+
 // assets/ is not committed: tests and the example need the bundled handler first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
