@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'timers/promises';
-import { CloudFormationClient, DescribeStackResourceCommand, DescribeStackResourceCommandOutput } from '@aws-sdk/client-cloudformation';
 import {
   ClientVpnEndpoint,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeClientVpnEndpointsCommand,
   DescribeClientVpnEndpointsCommandOutput,
   EC2Client,
@@ -18,105 +19,75 @@ import {
   ATTRIBUTE_DNS_NAME,
   ATTRIBUTE_SELF_SERVICE_PORTAL_URL,
   ConfigurationTarget,
+  ENDPOINT_METADATA,
+  OWNER_METADATA,
   parseSettingsProperties,
   SettingsRequest,
+  Tag,
 } from './resource-properties';
 
 // The handler retries by itself (below), within the time the Lambda has left.
 const ec2 = new EC2Client({ maxAttempts: 1 });
 const s3 = new S3Client({ maxAttempts: 1 });
-const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
 
 const MAX_ATTEMPTS = 8;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 // Kept back from the Lambda's timeout so the response always reaches CloudFormation.
 const RESPONSE_RESERVE_MS = 5_000;
+// Of that reserve, what undoing a failed Create or Update may use: a step that stalled until the deadline is still undone.
+const UNDO_GRACE_MS = 2_000;
 const MAX_REASON_LENGTH = 1_000;
-const MAX_PHYSICAL_ID_LENGTH = 1_024;
 const PHYSICAL_ID_PREFIX = 'cvpn-settings';
-const OWNER_METADATA = 'cdk-client-vpn-owner';
 const RETRYABLE_ERRORS = /^(RequestLimitExceeded|Throttling(Exception)?|ConcurrentMutationLimitExceeded|SlowDown)$/;
 
 type Settings = { [key: string]: unknown };
-type Data = { [key: string]: string };
-type Client = { send(command: object): Promise<unknown> };
-type DeleteEvent = CloudFormationCustomResourceEvent & { RequestType: 'Delete' };
+type Client = { send(command: object, options: { abortSignal: AbortSignal }): Promise<unknown> };
+type Undo = () => Promise<unknown>;
 
 /** A response as far as this resource decides it; CloudFormation's own field names. */
 type Outcome = Pick<CloudFormationCustomResourceResponse, 'PhysicalResourceId' | 'Data'>;
 
 /**
- * What the physical id remembers, the only state CloudFormation keeps for a custom resource.
- * It is written as `cvpn-settings:<endpoint id>:<base64url JSON of the rest>`.
+ * The physical id names the endpoint and nothing else, so it changes only when the endpoint
+ * is replaced: CloudFormation's cleanup Delete then concerns the endpoint that is going away.
  */
-interface ResourceState {
-  readonly endpointId: string;
-  /** The settings to restore on Delete: their values before this resource first set them. */
-  readonly restore: Settings;
-  /**
-   * The endpoint this resource moved away from in its last update, with its settings to
-   * restore: a rollback moves back to it and must restore what was there first.
-   */
-  readonly earlier?: { readonly endpointId: string; readonly restore: Settings };
-  /** The attributes last returned: an Update that changes nothing returns them without an API call. */
-  readonly attributes?: Data;
-}
+const physicalIdOf = (endpointId: string) => `${PHYSICAL_ID_PREFIX}:${endpointId}`;
 
 export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
   const deadline = Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS;
   console.log(event.RequestType, event.LogicalResourceId, (event as { PhysicalResourceId?: string }).PhysicalResourceId ?? '');
-  // A failed Create still needs an id (CloudFormation deletes it next, undoing what it did);
-  // a failed Update keeps the id it had, which is what CloudFormation rolls back to.
-  const progress = {
-    PhysicalResourceId: event.RequestType === 'Create' ? `${PHYSICAL_ID_PREFIX}-failed-${event.RequestId}` : event.PhysicalResourceId,
-  };
   let outcome: Pick<CloudFormationCustomResourceResponse, 'Status' | 'PhysicalResourceId' | 'Data' | 'Reason'>;
   try {
-    outcome = { Status: 'SUCCESS', ...await dispatch(event, deadline, progress) };
+    outcome = { Status: 'SUCCESS', ...await dispatch(event, deadline) };
   } catch (error) {
     const reason = `${describeError(error)} (log stream ${context.logStreamName})`;
     console.error(reason);
-    outcome = { Status: 'FAILED', ...progress, Reason: reason.slice(0, MAX_REASON_LENGTH) };
+    // A failed Create gets an id its Delete knows was never created; a failed Update keeps its id.
+    const physicalId = event.RequestType === 'Create' ? `${PHYSICAL_ID_PREFIX}-failed-${event.RequestId}` : event.PhysicalResourceId;
+    outcome = { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: reason.slice(0, MAX_REASON_LENGTH) };
   }
   const response = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, ...outcome };
   try {
     await sendResponse(event.ResponseURL, response as CloudFormationCustomResourceResponse, deadline);
   } catch (error) {
-    // Not rethrown: Lambda would run the whole request again, and a repeated Create would
-    // remember the settings it had just applied as the ones to restore.
+    // Not rethrown: Lambda would run the whole request again.
     console.error(`Could not send the response: ${describeError(error)}`);
   }
 }
 
-async function dispatch(
-  event: CloudFormationCustomResourceEvent,
-  deadline: number,
-  progress: { PhysicalResourceId: string },
-): Promise<Outcome> {
+async function dispatch(event: CloudFormationCustomResourceEvent, deadline: number): Promise<Outcome> {
   switch (event.RequestType) {
     case 'Create':
-      return apply(parseSettingsProperties(event.ResourceProperties), undefined, undefined, event, deadline, progress);
-    case 'Update': {
-      const request = parseSettingsProperties(event.ResourceProperties);
-      const state = decodePhysicalId(event.PhysicalResourceId);
-      // A new ServiceToken alone sends an Update too: it changes nothing on the endpoint.
-      if (state?.attributes && sameProperties(event.ResourceProperties, event.OldResourceProperties)) {
-        return { PhysicalResourceId: event.PhysicalResourceId, Data: state.attributes };
-      }
-      return apply(request, parseOldProperties(event.OldResourceProperties), state, event, deadline, progress);
-    }
+      return apply(parseSettingsProperties(event.ResourceProperties), undefined, event, deadline);
+    case 'Update':
+      return apply(parseSettingsProperties(event.ResourceProperties), parseOldProperties(event.OldResourceProperties), event, deadline);
     case 'Delete':
       await remove(event, deadline);
       return { PhysicalResourceId: event.PhysicalResourceId };
     default:
       throw new Error(`Unknown RequestType '${(event as { RequestType: string }).RequestType}'`);
   }
-}
-
-function sameProperties(current: unknown, old: unknown): boolean {
-  const comparable = (properties: unknown) => JSON.stringify(Object.entries({ ...properties as object, ServiceToken: 0 }).sort());
-  return comparable(current) === comparable(old);
 }
 
 function parseOldProperties(raw: unknown): SettingsRequest | undefined {
@@ -129,145 +100,138 @@ function parseOldProperties(raw: unknown): SettingsRequest | undefined {
 }
 
 /**
- * Create, and Update: applies what changed between `previous` and `request`. When the
- * endpoint itself changed (it was replaced), everything is applied to the new one.
+ * Create, and Update: applies what changed since `previous`, or everything to an endpoint
+ * that is new. Settings and tags go forward only from the properties; the live endpoint is read
+ * once, for the attributes. When a step fails, the steps before it are undone, so a failed
+ * update leaves the endpoint as it was and CloudFormation's rollback finds nothing to repair.
  */
 async function apply(
   request: SettingsRequest,
   previous: SettingsRequest | undefined,
-  previousState: ResourceState | undefined,
   event: CloudFormationCustomResourceEvent,
   deadline: number,
-  progress: { PhysicalResourceId: string },
 ): Promise<Outcome> {
   const { endpointId } = request;
-  // The physical id says which endpoint the remembered settings belong to.
-  const sameEndpoint = previousState?.endpointId === endpointId;
-  const movingBack = previousState?.earlier?.endpointId === endpointId;
-  const before = sameEndpoint ? previous : undefined;
-  const endpoint = await describeEndpoint(endpointId, deadline);
-  if (!endpoint) {
-    throw new Error(`Client VPN endpoint ${endpointId} does not exist`);
-  }
+  const before = previous?.endpointId === endpointId ? previous : undefined;
+  const undoDeadline = deadline + UNDO_GRACE_MS;
+  // Each step registers its undo before it writes: undoing a write that never happened is harmless.
+  const undo: Undo[] = [];
+  try {
+    const endpoint = await describeEndpoint(endpointId, deadline);
 
-  if (request.crl && request.crl !== before?.crl) {
-    await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
-      ClientVpnEndpointId: endpointId,
-      CertificateRevocationList: request.crl,
-    }));
-  }
+    if (request.crl && request.crl !== before?.crl) {
+      const previousCrl = before?.crl;
+      if (previousCrl) {
+        undo.push(() => importCrl(endpointId, previousCrl, undoDeadline));
+      }
+      await importCrl(endpointId, request.crl, deadline);
+    }
 
-  const restore: Settings = { ...(sameEndpoint ? previousState?.restore : movingBack ? previousState?.earlier?.restore : {}) };
-  const changes = settingsChanges(request.apiSettings, before?.apiSettings ?? {}, restore, endpoint);
-  const movedAway = previousState && !sameEndpoint && !movingBack && !isEmpty(previousState.restore)
-    ? { endpointId: previousState.endpointId, restore: previousState.restore }
-    : undefined;
-  const attributes = {
-    [ATTRIBUTE_DNS_NAME]: endpoint.DnsName ?? '',
-    [ATTRIBUTE_SELF_SERVICE_PORTAL_URL]: endpoint.SelfServicePortalUrl ?? '',
-  };
-  const physicalId = encodePhysicalId({ endpointId, restore: changes.restore, earlier: movedAway, attributes });
-  if (event.RequestType === 'Create') {
-    progress.PhysicalResourceId = physicalId;
-  }
-  if (!isEmpty(changes.modify)) {
-    await modifyEndpoint(endpointId, changes.modify, deadline);
-  }
+    const changed = Object.fromEntries(Object.entries(request.apiSettings).filter(([key, value]) => !same(value, before?.apiSettings[key])));
+    if (!isEmpty(changed)) {
+      // What was in force before: read from the endpoint, or, for a setting this SDK cannot read, the old properties.
+      const earlier = Object.fromEntries(Object.keys(changed).map((key) => [key, (endpoint as Settings)[key] ?? before?.apiSettings[key]])
+        .filter(([, value]) => value !== undefined));
+      if (!isEmpty(earlier)) {
+        undo.push(() => modifyEndpoint(endpointId, earlier, undoDeadline));
+      }
+      await modifyEndpoint(endpointId, changed, deadline);
+    }
 
-  const exported = (settings?: SettingsRequest) => JSON.stringify([settings?.configuration, settings?.configurationInputs]);
-  if (request.configuration && exported(request) !== exported(before)) {
-    await exportConfiguration(endpointId, request.configuration, ownerOf(event), deadline);
-  }
-  // The file of the previous properties goes when it moved, even to a replaced endpoint:
-  // the Delete that follows a replacement leaves everything to the successor.
-  if (previous?.configuration && !sameObject(request.configuration, previous.configuration)) {
-    await deleteConfigurationIfOwned(previous.configuration, ownerOf(event), deadline);
-  }
+    // Tags are compared with the live ones, so a tag changed by hand is put right on the next deploy.
+    const live = (endpoint.Tags ?? []) as Tag[];
+    const removed = (before?.tags ?? []).filter((tag) => !hasKey(request.tags, tag.Key) && hasTag(live, tag));
+    const set = request.tags.filter((tag) => !hasTag(live, tag));
+    undo.push(async () => {
+      await tagging(DeleteTagsCommand, endpointId, set.filter((tag) => !hasKey(live, tag.Key)), undoDeadline);
+      await tagging(CreateTagsCommand, endpointId, live.filter((tag) => hasKey(removed, tag.Key) || hasKey(set, tag.Key)), undoDeadline);
+    });
+    await tagging(DeleteTagsCommand, endpointId, removed, deadline);
+    await tagging(CreateTagsCommand, endpointId, set, deadline);
 
-  return { PhysicalResourceId: physicalId, Data: attributes };
+    const exported = (settings?: SettingsRequest) => JSON.stringify([settings?.configuration, settings?.configurationInputs]);
+    if (request.configuration && exported(request) !== exported(before)) {
+      await exportConfiguration(endpointId, request.configuration, ownerOf(event), deadline);
+    }
+    // A file that moved goes here; after a replacement, the Delete of the old endpoint's resource removes it.
+    if (before?.configuration && !sameObject(request.configuration, before.configuration)) {
+      await deleteConfigurationIfOwned(before.configuration, ownerOf(event), endpointId, deadline);
+    }
+
+    return {
+      PhysicalResourceId: physicalIdOf(endpointId),
+      Data: {
+        [ATTRIBUTE_DNS_NAME]: endpoint.DnsName ?? '',
+        [ATTRIBUTE_SELF_SERVICE_PORTAL_URL]: endpoint.SelfServicePortalUrl ?? '',
+      },
+    };
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      await undoing(step);
+    }
+    throw error;
+  }
 }
 
 /**
- * What ModifyClientVpnEndpoint must set: keys that are new or changed, and keys no longer
- * given, set back to the values they had before this resource first set them.
+ * Removes what this resource alone put there: the tags it applied, when they still have its
+ * values, and the exported file, when it wrote it for this endpoint. Settings and the CRL stay:
+ * they belong to the endpoint now, and a Delete must never undo what a successor set.
+ * It never fails, so a stack can always go; what could not be removed is logged.
  */
-function settingsChanges(wanted: Settings, previous: Settings, restore: Settings, endpoint: ClientVpnEndpoint) {
-  const modify: Settings = {};
-  const remembered: Settings = { ...restore };
-  for (const [key, value] of Object.entries(wanted)) {
-    if (key in previous && JSON.stringify(previous[key]) === JSON.stringify(value)) {
-      continue;
-    }
-    if (!(key in remembered)) {
-      const current = (endpoint as Settings)[key];
-      if (current === undefined) {
-        console.log(`${key} is unreadable: Delete will not restore it`);
-      } else {
-        remembered[key] = current;
-      }
-    }
-    modify[key] = value;
-  }
-  for (const key of Object.keys(previous)) {
-    if (!(key in wanted) && key in remembered) {
-      modify[key] = remembered[key];
-      delete remembered[key];
-    }
-  }
-  return { modify, restore: remembered };
-}
-
-async function remove(event: DeleteEvent, deadline: number): Promise<void> {
-  // Delete never fails: a stack must always be able to go. What could not be undone is logged.
-  const state = decodePhysicalId(event.PhysicalResourceId);
-  let configuration: ConfigurationTarget | undefined;
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, deadline: number): Promise<void> {
+  let request: SettingsRequest;
   try {
-    configuration = parseSettingsProperties(event.ResourceProperties).configuration;
+    request = parseSettingsProperties(event.ResourceProperties);
   } catch (error) {
-    console.log(`Ignoring unreadable properties: ${describeError(error)}`);
-  }
-  if (!state || (isEmpty(state.restore) && !configuration)) {
+    console.log(`Nothing to remove, the properties are unreadable: ${describeError(error)}`);
     return;
   }
-  if (await wasReplaced(event, deadline)) {
-    console.log('Replaced by an update: nothing to undo');
+  // A failed Create's id, or one from another handler version: nothing of ours is there.
+  if (event.PhysicalResourceId !== physicalIdOf(request.endpointId)) {
     return;
   }
-  if (configuration) {
-    await undoing(deleteConfigurationIfOwned(configuration, ownerOf(event), deadline));
+  if (request.tags.length > 0) {
+    await undoing(() => tagging(DeleteTagsCommand, request.endpointId, request.tags, deadline));
   }
-  if (!isEmpty(state.restore)) {
-    // An endpoint that is already gone fails this with NotFound, which is logged and fine.
-    await undoing(modifyEndpoint(state.endpointId, state.restore, deadline));
+  if (request.configuration) {
+    await deleteConfigurationIfOwned(request.configuration, ownerOf(event), request.endpointId, deadline);
   }
 }
 
-/** Awaits one clean-up step of a Delete; a failure is logged, and the other steps still run. */
-async function undoing(step: Promise<void>): Promise<void> {
+/** Runs one step that must not fail the request; a failure is logged, with what is left as it is. */
+async function undoing(step: Undo): Promise<void> {
   try {
-    await step;
+    await step();
   } catch (error) {
-    console.error(`Could not undo: ${describeError(error)}`);
+    console.error(`Left as it is: ${describeError(error)}`);
   }
 }
 
-/** True when an update gave this logical resource a new physical id: this Delete is its cleanup. */
-async function wasReplaced(event: DeleteEvent, deadline: number): Promise<boolean> {
-  try {
-    const { StackResourceDetail: detail } = await send<DescribeStackResourceCommandOutput>(deadline, cloudformation,
-      new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId }));
-    return detail?.PhysicalResourceId !== undefined && detail.PhysicalResourceId !== event.PhysicalResourceId;
-  } catch (error) {
-    console.log(`Treating this Delete as final: ${describeError(error)}`);
-    return false;
-  }
-}
-
-/** The endpoint, unless it is being deleted; one that is gone fails with InvalidClientVpnEndpointId.NotFound. */
-async function describeEndpoint(endpointId: string, deadline: number): Promise<ClientVpnEndpoint | undefined> {
+/** The endpoint; one that is gone fails with InvalidClientVpnEndpointId.NotFound, or is in state deleted. */
+async function describeEndpoint(endpointId: string, deadline: number): Promise<ClientVpnEndpoint> {
   const { ClientVpnEndpoints: [endpoint] = [] } = await send<DescribeClientVpnEndpointsCommandOutput>(deadline, ec2,
     new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: [endpointId] }));
-  return endpoint?.Status?.Code !== 'deleted' ? endpoint : undefined;
+  if (!endpoint || endpoint.Status?.Code === 'deleted') {
+    throw new Error(`Client VPN endpoint ${endpointId} does not exist`);
+  }
+  return endpoint;
+}
+
+async function importCrl(endpointId: string, crl: string, deadline: number): Promise<void> {
+  await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
+    ClientVpnEndpointId: endpointId,
+    CertificateRevocationList: crl,
+  }));
+}
+
+type TagCommand = typeof CreateTagsCommand | typeof DeleteTagsCommand;
+
+async function tagging(Command: TagCommand, endpointId: string, tags: Tag[], deadline: number): Promise<void> {
+  if (tags.length > 0) {
+    // DeleteTags with a value removes a tag only while it still has that value.
+    await send(deadline, ec2, new Command({ Resources: [endpointId], Tags: tags }));
+  }
 }
 
 async function modifyEndpoint(endpointId: string, settings: Settings, deadline: number): Promise<void> {
@@ -307,6 +271,22 @@ function ownerOf(event: CloudFormationCustomResourceEvent): string {
   return `${event.StackId}/${event.LogicalResourceId}`;
 }
 
+function hasKey(tags: Tag[], key: string): boolean {
+  return tags.some((tag) => tag.Key === key);
+}
+
+function hasTag(tags: Tag[], { Key, Value }: Tag): boolean {
+  return tags.some((tag) => tag.Key === Key && tag.Value === Value);
+}
+
+function isEmpty(settings: Settings): boolean {
+  return Object.keys(settings).length === 0;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function sameObject(a: ConfigurationTarget | undefined, b: ConfigurationTarget | undefined): boolean {
   return a?.bucket === b?.bucket && a?.key === b?.key;
 }
@@ -324,78 +304,50 @@ async function exportConfiguration(endpointId: string, target: ConfigurationTarg
     ContentType: 'application/x-openvpn-profile',
     ServerSideEncryption: target.kmsKeyArn ? 'aws:kms' : 'AES256',
     SSEKMSKeyId: target.kmsKeyArn,
-    Metadata: { [OWNER_METADATA]: owner },
+    Metadata: { [OWNER_METADATA]: owner, [ENDPOINT_METADATA]: endpointId },
   }));
 }
 
-async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: string, deadline: number): Promise<void> {
+/**
+ * Deletes a file this resource wrote for this endpoint. Anything else is kept: a file of
+ * someone else's, one the successor of a replaced endpoint wrote, and one that cannot be
+ * read (S3 answers 403 for a missing key without s3:ListBucket, with no error code to go by).
+ * It never fails: a file that cannot be removed is left with a log line.
+ */
+async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: string, endpointId: string, deadline: number): Promise<void> {
   const object = { Bucket: target.bucket, Key: target.key };
-  let metadata: HeadObjectCommandOutput['Metadata'];
-  try {
-    ({ Metadata: metadata } = await send<HeadObjectCommandOutput>(deadline, s3, new HeadObjectCommand(object)));
-  } catch (error) {
-    // Without s3:ListBucket (not granted: it is bucket-wide), S3 answers a missing key with 403.
-    if (!/^(NotFound|NoSuchKey|Forbidden|AccessDenied)$/.test((error as Error).name)) {
+  const where = `s3://${target.bucket}/${target.key}`;
+  await undoing(async () => {
+    let metadata: HeadObjectCommandOutput['Metadata'];
+    try {
+      ({ Metadata: metadata } = await send<HeadObjectCommandOutput>(deadline, s3, new HeadObjectCommand(object)));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 403 || status === 404) {
+        console.log(`Keeping ${where}: missing or not readable (HTTP ${status})`);
+        return;
+      }
       throw error;
     }
-  }
-  const owned = metadata?.[OWNER_METADATA] === owner;
-  console.log(`${owned ? 'Deleting' : 'Keeping (not ours)'} s3://${target.bucket}/${target.key}`);
-  if (owned) {
-    await send(deadline, s3, new DeleteObjectCommand(object));
-  }
-}
-
-function isEmpty(settings: Settings): boolean {
-  return Object.keys(settings).length === 0;
-}
-
-function encodePhysicalId({ endpointId, ...rest }: ResourceState): string {
-  const id = `${PHYSICAL_ID_PREFIX}:${endpointId}:${Buffer.from(JSON.stringify(rest)).toString('base64url')}`;
-  if (id.length > MAX_PHYSICAL_ID_LENGTH) {
-    throw new Error(`Too many settings to restore: ${Object.keys(rest.restore)}`);
-  }
-  return id;
-}
-
-function decodePhysicalId(physicalId: unknown): ResourceState | undefined {
-  const [prefix, endpointId, encoded] = String(physicalId).split(':');
-  if (prefix !== PHYSICAL_ID_PREFIX || !endpointId) {
-    return undefined;
-  }
-  let rest: Partial<ResourceState> = {};
-  try {
-    rest = JSON.parse(Buffer.from(encoded, 'base64url').toString()) ?? {};
-  } catch {
-    // Unreadable state remembers nothing: Delete then leaves the endpoint as it is.
-  }
-  const { earlier, attributes } = rest;
-  const dnsName = attributes?.[ATTRIBUTE_DNS_NAME];
-  const portalUrl = attributes?.[ATTRIBUTE_SELF_SERVICE_PORTAL_URL];
-  return {
-    endpointId,
-    restore: asObject(rest.restore),
-    // An endpoint id of another type is harmless: it never equals the one in the properties.
-    earlier: earlier?.endpointId ? { endpointId: earlier.endpointId, restore: asObject(earlier.restore) } : undefined,
-    // Returned as Data without an API call: both attributes must be there, as `apply` writes them.
-    attributes: typeof dnsName === 'string' && typeof portalUrl === 'string' ? attributes : undefined,
-  };
-}
-
-function asObject(value: unknown): Settings {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Settings : {};
+    const owned = metadata?.[OWNER_METADATA] === owner && metadata?.[ENDPOINT_METADATA] === endpointId;
+    console.log(`${owned ? 'Deleting' : 'Keeping (not written for this endpoint)'} ${where}`);
+    if (owned) {
+      await send(deadline, s3, new DeleteObjectCommand(object));
+    }
+  });
 }
 
 /**
  * Sends a command, retrying throttling, concurrent mutations and server errors with capped,
- * jittered backoff before the deadline. A failure names the call and the attempts it took.
+ * jittered backoff. Every attempt is aborted at the deadline, so a call that never answers
+ * cannot outlive the Lambda. A failure names the call and the attempts it took.
  */
 async function send<Output>(deadline: number, client: Client, command: object): Promise<Output> {
   // The command's class name without its 'Command' suffix.
   const operation = command.constructor.name.slice(0, -7);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.send(command) as Output;
+      return await client.send(command, { abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) }) as Output;
     } catch (error) {
       const { name, $metadata } = error as { name: string; $metadata?: { httpStatusCode?: number } };
       const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
@@ -426,7 +378,12 @@ async function sendResponse(url: string, response: CloudFormationCustomResourceR
   for (let attempt = 1; ; attempt++) {
     try {
       // The URL is signed without a content type, so none may be sent.
-      const reply = await fetch(url, { method: 'PUT', body: JSON.stringify(response), headers: { 'content-type': '' } });
+      const reply = await fetch(url, {
+        method: 'PUT',
+        body: JSON.stringify(response),
+        headers: { 'content-type': '' },
+        signal: AbortSignal.timeout(Math.max(1_000, deadline + RESPONSE_RESERVE_MS - Date.now() - 1_000)),
+      });
       await reply.arrayBuffer();
       if (reply.ok) {
         return;

@@ -27,6 +27,8 @@ export interface SettingsResourceProperties {
    * CloudFormation send an Update, which reads the portal URL again.
    */
   readonly SelfServicePortal?: string;
+  /** JSON of the endpoint's tags, `[{ "Key": ..., "Value": ... }]`, applied without replacing it. */
+  readonly Tags?: string;
 }
 
 /** The properties, parsed. */
@@ -37,6 +39,12 @@ export interface SettingsRequest {
   readonly configuration?: ConfigurationTarget;
   readonly configurationInputs?: string;
   readonly apiSettings: { [key: string]: unknown };
+  readonly tags: Tag[];
+}
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
 }
 
 export interface ConfigurationTarget {
@@ -44,6 +52,10 @@ export interface ConfigurationTarget {
   readonly key: string;
   readonly kmsKeyArn?: string;
 }
+
+/** Object metadata naming the resource that wrote an exported file, and for which endpoint. */
+export const OWNER_METADATA = 'cdk-client-vpn-owner';
+export const ENDPOINT_METADATA = 'cdk-client-vpn-endpoint';
 
 /** The attributes the resource returns, readable with Fn::GetAtt. */
 export const ATTRIBUTE_DNS_NAME = 'DnsName';
@@ -67,6 +79,7 @@ export function parseSettingsProperties(raw: unknown): SettingsRequest {
     ConfigurationKey: key,
     ConfigurationKmsKeyArn: kmsKeyArn,
     ApiSettings: apiSettings = '{}',
+    Tags: tags = '[]',
   } = props as Partial<SettingsResourceProperties>;
   if (!endpointId) {
     throw new Error('EndpointId is required');
@@ -80,7 +93,22 @@ export function parseSettingsProperties(raw: unknown): SettingsRequest {
     configuration: bucket && key ? { bucket, key, kmsKeyArn } : undefined,
     configurationInputs: props.ConfigurationInputs,
     apiSettings: parseApiSettings(apiSettings),
+    tags: parseTags(tags),
   };
+}
+
+function parseTags(json: string): Tag[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    // Reported below, as any other value that is not a list of tags.
+  }
+  const isTag = (tag: Partial<Tag> | null) => typeof tag?.Key === 'string' && typeof tag.Value === 'string';
+  if (!Array.isArray(parsed) || !parsed.every(isTag)) {
+    throw new Error('Tags must be a JSON list of { Key, Value }');
+  }
+  return parsed;
 }
 
 function parseApiSettings(json: string): { [key: string]: unknown } {

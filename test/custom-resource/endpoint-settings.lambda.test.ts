@@ -1,6 +1,7 @@
-import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import {
   ClientVpnEndpoint,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeClientVpnEndpointsCommand,
   EC2Client,
   ExportClientVpnClientConfigurationCommand,
@@ -14,11 +15,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   ENDPOINT_ID,
+  ENDPOINT_METADATA,
+  exportMetadata,
+  failedCreatePhysicalId,
   LOGICAL_ID,
   OTHER_ENDPOINT_ID,
   OWNER,
   OWNER_METADATA,
-  rememberedIn,
   settingsPhysicalId,
   STACK_ID,
 } from './handler-fixtures';
@@ -27,9 +30,9 @@ import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
 
 const ec2Mock = mockClient(EC2Client);
 const s3Mock = mockClient(S3Client);
-const cfnMock = mockClient(CloudFormationClient);
 
 const BUCKET = 'config-bucket';
+const OTHER_BUCKET = 'other-config-bucket';
 const KEY = `${ENDPOINT_ID}.ovpn`;
 const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/11111111-aaaa-bbbb-cccc-222222222222';
 const DNS_NAME = `*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`;
@@ -38,8 +41,10 @@ const CRL = '-----BEGIN X509 CRL-----\nMIIBsecretCrlTextThatMustNeverBeLogged123
 const CRL_2 = '-----BEGIN X509 CRL-----\nMIIBrotatedCrlTextThatMustNeverBeLoggedEither0987\n-----END X509 CRL-----\n';
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n<ca>\nSECRET-CONFIGURATION-CA-BODY\n</ca>\n';
 const ATTRIBUTES = { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL };
-/** The id of a resource on ENDPOINT_ID that has nothing to restore. */
-const PLAIN_PHYSICAL_ID = settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES });
+const PHYSICAL_ID = settingsPhysicalId(ENDPOINT_ID);
+const FAILED_CREATE_ID = failedCreatePhysicalId('request-0001');
+/** A tag CloudFormation or someone else put on the endpoint: never named in the properties. */
+const FOREIGN_TAG = { Key: 'aws:cloudformation:stack-name', Value: 'Test' };
 
 // ---------------------------------------------------------------------------------------------
 // The response server: CloudFormation's pre-signed URL, recording every PUT.
@@ -52,9 +57,14 @@ afterAll(() => recorder.stop());
 // Events, context and invocation.
 
 type Props = { [key: string]: string };
+type Tag = { Key: string; Value: string };
 
 function props(overrides: Props = {}): Props {
   return { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', EndpointId: ENDPOINT_ID, ...overrides };
+}
+
+function tags(...list: Tag[]): string {
+  return JSON.stringify(list);
 }
 
 const fullProps: Props = {
@@ -63,6 +73,7 @@ const fullProps: Props = {
   ConfigurationKey: KEY,
   ConfigurationInputs: '{"port":443}',
   ApiSettings: '{"NewSetting":true}',
+  Tags: tags({ Key: 'CostCenter', Value: '42' }),
 };
 
 function baseEvent() {
@@ -90,9 +101,10 @@ function updateEvent(physicalId: string, resourceProperties: unknown, oldResourc
   } as CloudFormationCustomResourceEvent;
 }
 
-function deleteEvent(physicalId: string, resourceProperties: unknown): CloudFormationCustomResourceEvent {
+function deleteEvent(physicalId: string, resourceProperties: unknown, logicalId = LOGICAL_ID): CloudFormationCustomResourceEvent {
   return {
     ...baseEvent(),
+    LogicalResourceId: logicalId,
     RequestType: 'Delete',
     PhysicalResourceId: physicalId,
     ResourceProperties: resourceProperties,
@@ -100,7 +112,11 @@ function deleteEvent(physicalId: string, resourceProperties: unknown): CloudForm
 }
 
 function context(remainingMillis = 20_000): Context {
-  return { getRemainingTimeInMillis: () => remainingMillis, logStreamName: 'test-stream' } as unknown as Context;
+  const started = Date.now();
+  return {
+    getRemainingTimeInMillis: () => remainingMillis - (Date.now() - started),
+    logStreamName: 'test-stream',
+  } as unknown as Context;
 }
 
 interface Response {
@@ -128,12 +144,36 @@ async function invoke(event: CloudFormationCustomResourceEvent, ctx: Context = c
   return { response: JSON.parse(requests[0].body), body: requests[0].body };
 }
 
-function modifyInputs(): unknown[] {
-  return ec2Mock.commandCalls(ModifyClientVpnEndpointCommand).map((call) => call.args[0].input);
+// ---------------------------------------------------------------------------------------------
+// AWS mocks: strict, anything not set up explicitly fails. Delete never fails and swallows what a
+// step throws, so tests also assert the exact calls made, in order (`sent`).
+
+type Mock = typeof ec2Mock;
+type Call = ReturnType<Mock['calls']>[number];
+
+function commandName(call: Call): string {
+  return call.args[0].constructor.name.replace(/Command$/, '');
 }
 
-// ---------------------------------------------------------------------------------------------
-// AWS mocks: strict, anything not set up explicitly fails.
+function allCalls(): Call[] {
+  // Sinon numbers every call across stubs, which gives the order between the EC2 and S3 clients.
+  const order = (call: Call) => (call as unknown as { callId: number }).callId;
+  return [...(ec2Mock as unknown as Mock).calls(), ...(s3Mock as unknown as Mock).calls()].sort((a, b) => order(a) - order(b));
+}
+
+/** The API calls made, by operation name, in order. */
+function sent(): string[] {
+  return allCalls().map(commandName);
+}
+
+/** The inputs of one operation's calls, in order. */
+function inputs(operation: string): unknown[] {
+  return allCalls().filter((call) => commandName(call) === operation).map((call) => call.args[0].input);
+}
+
+function modifyInputs(): unknown[] {
+  return inputs('ModifyClientVpnEndpoint');
+}
 
 function endpoint(overrides: { [key: string]: unknown } = {}): ClientVpnEndpoint {
   return {
@@ -161,45 +201,74 @@ function imports(crl: string, endpointId = ENDPOINT_ID) {
   }).resolves({ Return: true });
 }
 
+function tagsEndpoint() {
+  ec2Mock.on(CreateTagsCommand).resolves({});
+  ec2Mock.on(DeleteTagsCommand).resolves({});
+}
+
 function exportsConfiguration(endpointId = ENDPOINT_ID) {
   ec2Mock.on(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: endpointId })
     .resolves({ ClientConfiguration: CONFIGURATION });
 }
 
-function puts(key = KEY) {
-  s3Mock.on(PutObjectCommand, { Bucket: BUCKET, Key: key }).resolves({});
+function puts(key = KEY, bucket = BUCKET) {
+  s3Mock.on(PutObjectCommand, { Bucket: bucket, Key: key }).resolves({});
 }
 
-function heads(key: string, owner: string | undefined) {
-  s3Mock.on(HeadObjectCommand, { Bucket: BUCKET, Key: key })
-    .resolves({ Metadata: owner === undefined ? {} : { [OWNER_METADATA]: owner } });
+function heads(key: string, metadata: { [key: string]: string } | undefined, bucket = BUCKET) {
+  s3Mock.on(HeadObjectCommand, { Bucket: bucket, Key: key }).resolves({ Metadata: metadata });
 }
 
-function deletesObject(key: string) {
-  s3Mock.on(DeleteObjectCommand, { Bucket: BUCKET, Key: key }).resolves({});
+function deletesObject(key: string, bucket = BUCKET) {
+  s3Mock.on(DeleteObjectCommand, { Bucket: bucket, Key: key }).resolves({});
 }
 
-function stackResourceIs(physicalId: string) {
-  cfnMock.on(DescribeStackResourceCommand, { StackName: STACK_ID, LogicalResourceId: LOGICAL_ID })
-    .resolves({ StackResourceDetail: { PhysicalResourceId: physicalId } as never });
+function awsError(name: string, message = 'slow down', status = 400): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
-function awsError(name: string, message = 'slow down'): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+/** What the SDK throws for a 403 to a HEAD request: no body, so no error code, only the status. */
+function headForbidden(): Error {
+  return Object.assign(new Error('UnknownError'), { name: '403', $metadata: { httpStatusCode: 403 } });
 }
 
-function expectNoCalls() {
-  expect(ec2Mock.calls()).toEqual([]);
-  expect(s3Mock.calls()).toEqual([]);
-  expect(cfnMock.calls()).toEqual([]);
+/** The error the SDK's HTTP handler throws when the request's abortSignal fires. */
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
 }
 
-function expectNoWrites() {
-  expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-  expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
-  expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 0);
-  expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
-  expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+/** The abortSignal the handler passed with the call being answered. */
+function currentSignal(mock: typeof ec2Mock | typeof s3Mock): AbortSignal | undefined {
+  const args = (mock as unknown as Mock).send.args as unknown[][];
+  return (args[args.length - 1]?.[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+}
+
+/** A call that never answers: it settles only when its abortSignal fires (and never without one). */
+function stalled(mock: typeof ec2Mock | typeof s3Mock): () => Promise<never> {
+  return () => {
+    const signal = currentSignal(mock);
+    return new Promise<never>((_resolve, reject) => {
+      signal?.addEventListener('abort', () => reject(abortError()), { once: true });
+    });
+  };
+}
+
+/** A call that takes `ms` to succeed, like a real one, and is aborted by its signal meanwhile. */
+function answersAfter(mock: typeof ec2Mock | typeof s3Mock, ms: number, output: object): () => Promise<object> {
+  return () => {
+    const signal = currentSignal(mock);
+    return new Promise<object>((resolve, reject) => {
+      const timer = setTimeout(() => resolve(output), ms);
+      const abort = () => {
+        clearTimeout(timer);
+        reject(abortError());
+      };
+      if (signal?.aborted) {
+        abort();
+      }
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+  };
 }
 
 let logSpy: jest.SpyInstance;
@@ -214,8 +283,6 @@ beforeEach(() => {
   ec2Mock.onAnyCommand().rejects(new Error('unexpected call'));
   s3Mock.reset();
   s3Mock.onAnyCommand().rejects(new Error('unexpected call'));
-  cfnMock.reset();
-  cfnMock.onAnyCommand().rejects(new Error('unexpected call'));
   logSpy = jest.spyOn(console, 'log').mockImplementation();
   errorSpy = jest.spyOn(console, 'error').mockImplementation();
 });
@@ -227,6 +294,8 @@ afterEach(() => {
   expect(text).not.toContain('secretCrlText');
   expect(text).not.toContain('rotatedCrlText');
   expect(text).not.toContain(CRL);
+  // No call may be left out of the strict setup: 'unexpected call' is only ever swallowed by a Delete.
+  expect(text).not.toContain('unexpected call');
   logSpy.mockRestore();
   errorSpy.mockRestore();
 });
@@ -234,22 +303,21 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('Create', () => {
-  test('reads DnsName and SelfServicePortalUrl into Data and remembers them in the physical id', async () => {
+  test('reads DnsName and SelfServicePortalUrl into Data, with a physical id that names the endpoint only', async () => {
     describes(ENDPOINT_ID, endpoint());
 
     const { response } = await invoke(createEvent(props()));
 
     expect(response).toEqual({
       Status: 'SUCCESS',
-      PhysicalResourceId: PLAIN_PHYSICAL_ID,
+      PhysicalResourceId: `cvpn-settings:${ENDPOINT_ID}`,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
       Data: { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL },
     });
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expectNoWrites();
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+    expect(inputs('DescribeClientVpnEndpoints')).toEqual([{ ClientVpnEndpointIds: [ENDPOINT_ID] }]);
   });
 
   test('returns empty strings for attributes the endpoint does not have', async () => {
@@ -259,41 +327,51 @@ describe('Create', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data).toEqual({ DnsName: '', SelfServicePortalUrl: '' });
-    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: response.Data! }));
+    expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
   });
 
-  test('imports the CRL, exports the configuration, applies ApiSettings and remembers the previous values', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+  test('imports the CRL, applies ApiSettings, tags the endpoint and exports the configuration, in that order', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false, Tags: [FOREIGN_TAG] }));
     imports(CRL);
     modifies();
+    tagsEndpoint();
     exportsConfiguration();
     puts();
 
     const { response, body } = await invoke(createEvent(props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
-      ClientVpnEndpointId: ENDPOINT_ID,
-      CertificateRevocationList: CRL,
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: PHYSICAL_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+      Data: ATTRIBUTES,
     });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
+    expect(sent()).toEqual([
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'CreateTags',
+      'ExportClientVpnClientConfiguration',
+      'PutObject',
+    ]);
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL }]);
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true }]);
-    expect(ec2Mock).toHaveReceivedCommandWith(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: ENDPOINT_ID });
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+    // The tag CloudFormation put there is not the resource's to touch.
+    expect(inputs('CreateTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }] }]);
+    expect(inputs('ExportClientVpnClientConfiguration')).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID }]);
+    expect(inputs('PutObject')).toEqual([{
       Bucket: BUCKET,
       Key: KEY,
       Body: CONFIGURATION,
+      ContentType: 'application/x-openvpn-profile',
       ServerSideEncryption: 'AES256',
-      Metadata: { [OWNER_METADATA]: OWNER },
-    });
-    expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.SSEKMSKeyId).toBeUndefined();
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({ endpointId: ENDPOINT_ID, restore: { NewSetting: false }, attributes: ATTRIBUTES });
+      SSEKMSKeyId: undefined,
+      Metadata: { [OWNER_METADATA]: OWNER, [ENDPOINT_METADATA]: ENDPOINT_ID },
+    }]);
 
     // The exported configuration goes to S3 only.
-    expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL });
     expect(body).not.toContain('SECRET-CONFIGURATION-CA-BODY');
     expect(body).not.toContain('secretCrlText');
   });
@@ -310,29 +388,50 @@ describe('Create', () => {
     })));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
+    expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject']);
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: BUCKET,
       Key: KEY,
       Body: CONFIGURATION,
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: KMS_KEY_ARN,
-      Metadata: { [OWNER_METADATA]: OWNER },
+      Metadata: exportMetadata(OWNER, ENDPOINT_ID),
     });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+  });
+
+  test('sets only the tags the endpoint does not already have with that value', async () => {
+    describes(ENDPOINT_ID, endpoint({
+      Tags: [FOREIGN_TAG, { Key: 'Team', Value: 'network' }, { Key: 'CostCenter', Value: 'old' }, { Key: 'Unnamed', Value: 'x' }],
+    }));
+    tagsEndpoint();
+
+    const { response } = await invoke(createEvent(props({
+      Tags: tags({ Key: 'Team', Value: 'network' }, { Key: 'CostCenter', Value: '42' }, { Key: 'Env', Value: '' }),
+    })));
+
+    expect(response.Status).toBe('SUCCESS');
+    // A Create has no old properties: no tag is removed, whoever put it there.
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+    expect(inputs('CreateTags')).toEqual([{
+      Resources: [ENDPOINT_ID],
+      Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Env', Value: '' }],
+    }]);
   });
 
   test('keeps Data well under the 4096 byte limit', async () => {
     describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
     imports(CRL);
     modifies();
+    tagsEndpoint();
     exportsConfiguration();
     puts();
 
-    const { response } = await invoke(createEvent(props(fullProps)));
+    const { response, body } = await invoke(createEvent(props(fullProps)));
 
     expect(response.Status).toBe('SUCCESS');
     expect(Buffer.byteLength(JSON.stringify(response.Data))).toBeLessThan(4096);
+    expect(Buffer.byteLength(body)).toBeLessThan(4096);
   });
 
   test.each<[string, unknown, string]>([
@@ -346,31 +445,48 @@ describe('Create', () => {
     ['ApiSettings sets several reserved keys', props({ ApiSettings: '{"ClientVpnEndpointId":"x","ClientToken":"t"}' }),
       'ApiSettings cannot set ClientVpnEndpointId,ClientToken'],
     ['the configuration has a bucket but no key', props({ ConfigurationBucket: BUCKET }), 'ConfigurationBucket and ConfigurationKey go together'],
+    ['the configuration has a key but no bucket', props({ ConfigurationKey: KEY }), 'ConfigurationBucket and ConfigurationKey go together'],
+    ['Tags is not JSON', props({ Tags: '[{"Key":' }), 'Tags must be a JSON list of { Key, Value }'],
+    ['Tags is a JSON object', props({ Tags: '{"CostCenter":"42"}' }), 'Tags must be a JSON list of { Key, Value }'],
+    ['a tag has no Value', props({ Tags: '[{"Key":"CostCenter"}]' }), 'Tags must be a JSON list of { Key, Value }'],
+    ['a tag Value is a number', props({ Tags: '[{"Key":"CostCenter","Value":42}]' }), 'Tags must be a JSON list of { Key, Value }'],
+    ['Tags holds null', props({ Tags: '[null]' }), 'Tags must be a JSON list of { Key, Value }'],
+    ['Tags is given as a list, not its JSON text', props({ Tags: [{ Key: 'a', Value: 'b' }] as unknown as string }), 'Tags must be a string'],
   ])('fails without any call when %s', async (_name, properties, reason) => {
     const { response } = await invoke(createEvent(properties));
 
     expect(response).toEqual({
       Status: 'FAILED',
       Reason: `${reason} (log stream test-stream)`,
-      PhysicalResourceId: 'cvpn-settings-failed-request-0001',
+      PhysicalResourceId: FAILED_CREATE_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
     });
-    expectNoCalls();
+    expect(sent()).toEqual([]);
   });
 
-  test('a failed Create returns a physical id that the following Delete accepts without calls', async () => {
-    const created = await invoke(createEvent(props({ ApiSettings: '[1, 2]' })));
-    expect(created.response.Status).toBe('FAILED');
-    const failedId = created.response.PhysicalResourceId;
-    expect(failedId).toBe('cvpn-settings-failed-request-0001');
+  test('the id of a failed Create is ignored by its Delete, even with valid properties that name a file and tags', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const created = await invoke(createEvent(props(fullProps)));
+    expect(created.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FAILED_CREATE_ID });
+    ec2Mock.reset();
+    ec2Mock.onAnyCommand().rejects(new Error('unexpected call'));
+    tagsEndpoint();
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
 
-    const { response } = await invoke(deleteEvent(failedId, props({ ApiSettings: '[1, 2]' })));
+    // A file or tags of that name may well exist: another resource, or an earlier life of this one, made them.
+    const { response } = await invoke(deleteEvent(FAILED_CREATE_ID, props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(failedId);
-    expectNoCalls();
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: FAILED_CREATE_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(sent()).toEqual([]);
   });
 
   test('fails with the DescribeClientVpnEndpoints error when the endpoint does not exist', async () => {
@@ -381,9 +497,8 @@ describe('Create', () => {
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toBe('DescribeClientVpnEndpoints failed: InvalidClientVpnEndpointId.NotFound: '
       + `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist (HTTP 400) (log stream test-stream)`);
-    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expectNoWrites();
+    expect(response.PhysicalResourceId).toBe(FAILED_CREATE_ID);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
   test.each<[string, ClientVpnEndpoint[]]>([
@@ -396,497 +511,956 @@ describe('Create', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toBe(`Client VPN endpoint ${ENDPOINT_ID} does not exist (log stream test-stream)`);
-    expect(response.PhysicalResourceId).toBe('cvpn-settings-failed-request-0001');
-    expectNoWrites();
+    expect(response.PhysicalResourceId).toBe(FAILED_CREATE_ID);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('a failed Create undoes its settings and tags before answering FAILED', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false, Tags: [FOREIGN_TAG, { Key: 'CostCenter', Value: 'old' }] }));
+    imports(CRL);
+    modifies();
+    tagsEndpoint();
+    exportsConfiguration();
+    s3Mock.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+
+    const { response } = await invoke(createEvent(props({
+      ...fullProps,
+      Tags: tags({ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'network' }),
+    })));
+
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: 'PutObject failed: AccessDenied: Access Denied (HTTP 403) (log stream test-stream)',
+      PhysicalResourceId: FAILED_CREATE_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(sent()).toEqual([
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'CreateTags',
+      'ExportClientVpnClientConfiguration',
+      'PutObject',
+      // Undone, last step first: the tags, then the settings. A Create has no earlier CRL to put back.
+      'DeleteTags',
+      'CreateTags',
+      'ModifyClientVpnEndpoint',
+    ]);
+    expect(inputs('CreateTags')).toEqual([
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'network' }] },
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: 'old' }] },
+    ]);
+    // Only the tag that was not there before goes; the one that had another value gets it back.
+    expect(inputs('DeleteTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'Team', Value: 'network' }] }]);
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false },
+    ]);
+  });
+
+  test('a failed Create does not try to put back a setting the endpoint does not show', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    modifies();
+    exportsConfiguration();
+    s3Mock.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+
+    const { response } = await invoke(createEvent(props({
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: KEY,
+      ApiSettings: '{"NewSetting":true,"FutureSetting":"on"}',
+    })));
+
+    expect(response.Status).toBe('FAILED');
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true, FutureSetting: 'on' },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false },
+    ]);
   });
 });
 
 describe('Update', () => {
-  const createdId = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES });
-
-  // A new ServiceToken alone makes CloudFormation send an Update: the endpoint and the file are as they were.
+  // A new ServiceToken alone makes CloudFormation send an Update: nothing is written, and the
+  // attributes are read again, never taken from a stored copy.
   test.each<[string, Props]>([
     ['identical properties', props(fullProps)],
     ['only a new ServiceToken', { ...props(fullProps), ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:new-handler' }],
     ['the properties in another key order', Object.fromEntries(Object.entries(props(fullProps)).reverse())],
-  ])('with %s answers the remembered attributes and the same physical id without any AWS call', async (_name, oldProperties) => {
-    const { response } = await invoke(updateEvent(createdId, props(fullProps), oldProperties));
+  ])('with %s makes exactly one DescribeClientVpnEndpoints call and answers what it reads', async (_name, oldProperties) => {
+    const portalUrl = `${PORTAL_URL}?since=now`;
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, SelfServicePortalUrl: portalUrl, Tags: [FOREIGN_TAG, { Key: 'CostCenter', Value: '42' }] }));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props(fullProps), oldProperties));
 
     expect(response).toEqual({
       Status: 'SUCCESS',
-      PhysicalResourceId: createdId,
+      PhysicalResourceId: PHYSICAL_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
-      Data: ATTRIBUTES,
+      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: portalUrl },
     });
-    expectNoCalls();
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('with only the unused SelfServicePortal changed describes the endpoint again for its portal URL', async () => {
+  test('with only the unused SelfServicePortal changed reads the portal URL again and writes nothing', async () => {
     const newPortalUrl = `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}?v=2`;
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true, SelfServicePortalUrl: newPortalUrl }));
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, SelfServicePortalUrl: newPortalUrl, Tags: [{ Key: 'CostCenter', Value: '42' }] }));
 
     const { response } = await invoke(updateEvent(
-      createdId,
+      PHYSICAL_ID,
       props({ ...fullProps, SelfServicePortal: 'enabled' }),
       props({ ...fullProps, SelfServicePortal: 'disabled' }),
     ));
 
-    const attributes = { DnsName: DNS_NAME, SelfServicePortalUrl: newPortalUrl };
-    expect(response).toMatchObject({ Status: 'SUCCESS', Data: attributes });
-    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes }));
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expectNoWrites();
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { DnsName: DNS_NAME, SelfServicePortalUrl: newPortalUrl } });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('with identical properties and a physical id without attributes describes the endpoint and writes nothing', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    const withoutAttributes = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false } });
+  test('with a physical id of the earlier design answers the stable id: CloudFormation deletes the old one next', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, Tags: [{ Key: 'CostCenter', Value: '42' }] }));
+    const earlierDesign = `cvpn-settings:${ENDPOINT_ID}:${Buffer.from('{"restore":{"NewSetting":false}}').toString('base64url')}`;
 
-    const { response } = await invoke(updateEvent(withoutAttributes, props(fullProps), props(fullProps)));
+    const { response } = await invoke(updateEvent(earlierDesign, props(fullProps), props(fullProps)));
 
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: createdId, Data: ATTRIBUTES });
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [ENDPOINT_ID] });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expectNoWrites();
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
-    expect(cfnMock.calls()).toEqual([]);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: ATTRIBUTES });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  // Attributes the handler never writes must not come back as Data: Fn::GetAtt would fail on them.
-  test.each<[string, unknown]>([
-    ['a number', 5],
-    ['a string', 'x'],
-    ['an array', [DNS_NAME, PORTAL_URL]],
-    ['DnsName alone', { DnsName: DNS_NAME }],
-    ['a DnsName that is not a string', { DnsName: 5, SelfServicePortalUrl: PORTAL_URL }],
-  ])('with identical properties and attributes that are %s describes the endpoint for them', async (_name, attributes) => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    const state = Buffer.from(JSON.stringify({ restore: { NewSetting: false }, attributes })).toString('base64url');
-
-    const { response } = await invoke(updateEvent(`cvpn-settings:${ENDPOINT_ID}:${state}`, props(fullProps), props(fullProps)));
-
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: createdId, Data: ATTRIBUTES });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 1);
-    expectNoWrites();
-  });
-
-  test('with identical but invalid properties still fails, keeping the physical id, without any AWS call', async () => {
+  test('with identical but invalid properties fails, keeping the physical id, without any AWS call', async () => {
     const invalid = props({ ApiSettings: '{"DryRun":true}' });
 
-    const { response } = await invoke(updateEvent(createdId, invalid, invalid));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, invalid, invalid));
 
     expect(response).toEqual({
       Status: 'FAILED',
       Reason: 'ApiSettings cannot set DryRun (log stream test-stream)',
-      PhysicalResourceId: createdId,
+      PhysicalResourceId: PHYSICAL_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
     });
-    expectNoCalls();
+    expect(sent()).toEqual([]);
   });
 
-  test('changing the CRL imports it again', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+  test('changing the CRL imports the new one, and nothing else', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, Tags: [{ Key: 'CostCenter', Value: '42' }] }));
     imports(CRL_2);
 
-    const { response } = await invoke(updateEvent(
-      createdId,
-      props({ ...fullProps, CertificateRevocationList: CRL_2 }),
-      props(fullProps),
-    ));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ ...fullProps, CertificateRevocationList: CRL_2 }), props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(createdId);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
-      ClientVpnEndpointId: ENDPOINT_ID,
-      CertificateRevocationList: CRL_2,
-    });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ImportClientVpnClientCertificateRevocationList']);
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL_2 }]);
   });
 
-  test('adding an ApiSettings key captures its previous value into the physical id', async () => {
+  test('removing the CRL leaves the imported one in place', async () => {
+    describes(ENDPOINT_ID, endpoint());
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props(), props({ CertificateRevocationList: CRL })));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('adding an ApiSettings key sets only that key', async () => {
     describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 24 }));
     modifies();
 
     const { response } = await invoke(updateEvent(
-      createdId,
-      props({ ...fullProps, ApiSettings: '{"NewSetting":true,"OtherSetting":12}' }),
-      props(fullProps),
+      PHYSICAL_ID,
+      props({ ApiSettings: '{"NewSetting":true,"OtherSetting":12}' }),
+      props({ ApiSettings: '{"NewSetting":true}' }),
     ));
 
-    expect(response.Status).toBe('SUCCESS');
-    // Only the new key is modified; the unchanged one is not sent again.
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, OtherSetting: 12 }]);
-    // NewSetting keeps the value from before Create, not the current one.
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
-      endpointId: ENDPOINT_ID,
-      restore: { NewSetting: false, OtherSetting: 24 },
-      attributes: ATTRIBUTES,
-    });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
   });
 
-  test('changing a value keeps the originally remembered value', async () => {
-    const before = settingsPhysicalId(ENDPOINT_ID, { restore: { OtherSetting: 24 }, attributes: ATTRIBUTES });
+  test('changing an ApiSettings value sets the new value', async () => {
     describes(ENDPOINT_ID, endpoint({ OtherSetting: 12 }));
     modifies();
 
-    const { response } = await invoke(updateEvent(
-      before,
-      props({ ApiSettings: '{"OtherSetting":6}' }),
-      props({ ApiSettings: '{"OtherSetting":12}' }),
-    ));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ ApiSettings: '{"OtherSetting":6}' }), props({ ApiSettings: '{"OtherSetting":12}' })));
 
-    expect(response.Status).toBe('SUCCESS');
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, OtherSetting: 6 }]);
-    expect(response.PhysicalResourceId).toBe(before);
   });
 
-  test('removing a key restores its remembered value in the same Modify call', async () => {
-    const before = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false, OtherSetting: 24 }, attributes: ATTRIBUTES });
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 12, ThirdSetting: 'old' }));
+  test('changing a nested ApiSettings value sets the whole structure again', async () => {
+    describes(ENDPOINT_ID, endpoint());
     modifies();
 
     const { response } = await invoke(updateEvent(
-      before,
-      props({ ApiSettings: '{"NewSetting":true,"ThirdSetting":"new"}' }),
+      PHYSICAL_ID,
+      props({ ApiSettings: '{"PostureCheck":{"Enabled":true,"Level":2},"Same":1}' }),
+      props({ ApiSettings: '{"PostureCheck":{"Enabled":true,"Level":1},"Same":1}' }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, PostureCheck: { Enabled: true, Level: 2 } }]);
+  });
+
+  test.each<[string, string | undefined]>([
+    ['one of two ApiSettings keys', '{"NewSetting":true}'],
+    ['every ApiSettings key', '{}'],
+    ['the ApiSettings property', undefined],
+  ])('removing %s leaves the values on the endpoint: settings go forward only', async (_name, apiSettings) => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 12 }));
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props(apiSettings === undefined ? {} : { ApiSettings: apiSettings }),
       props({ ApiSettings: '{"NewSetting":true,"OtherSetting":12}' }),
     ));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, ThirdSetting: 'new', OtherSetting: 24 }]);
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
-      endpointId: ENDPOINT_ID,
-      restore: { NewSetting: false, ThirdSetting: 'old' },
-      attributes: ATTRIBUTES,
-    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('removing the last key restores it and returns the plain physical id', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    modifies();
+  test('an ApiSettings value changed on the endpoint by someone else is not put back while the property is unchanged', async () => {
+    // Reverting it would fight CloudFormation once the setting moves to a typed prop.
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
 
-    const { response } = await invoke(updateEvent(createdId, props(), props({ ApiSettings: '{"NewSetting":true}' })));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ ApiSettings: '{"NewSetting":true}' }), props({ ApiSettings: '{"NewSetting":true}' })));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
-    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('changing ConfigurationKey exports to the new key and deletes the old object this resource wrote', async () => {
+  test('changing ConfigurationKey exports to the new key, then deletes the old file written for this endpoint', async () => {
     const newKey = 'clients/new.ovpn';
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, Tags: [{ Key: 'CostCenter', Value: '42' }] }));
     exportsConfiguration();
     puts(newKey);
-    heads(KEY, OWNER);
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
     deletesObject(KEY);
 
-    const { response } = await invoke(updateEvent(createdId, props({ ...fullProps, ConfigurationKey: newKey }), props(fullProps)));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ ...fullProps, ConfigurationKey: newKey }), props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(createdId);
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject', 'DeleteObject']);
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: BUCKET,
       Key: newKey,
       Body: CONFIGURATION,
       ServerSideEncryption: 'AES256',
-      Metadata: { [OWNER_METADATA]: OWNER },
+      Metadata: exportMetadata(OWNER, ENDPOINT_ID),
     });
-    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 0);
+    expect(inputs('HeadObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(inputs('DeleteObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(logged()).toContain(`Deleting s3://${BUCKET}/${KEY}`);
   });
 
-  test('changing ConfigurationKey keeps the old object when another owner wrote it', async () => {
-    const newKey = 'clients/new.ovpn';
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+  test('changing ConfigurationBucket exports to the new bucket and deletes the file in the old one', async () => {
+    describes(ENDPOINT_ID, endpoint());
     exportsConfiguration();
-    puts(newKey);
-    heads(KEY, `${STACK_ID}/SomeOtherResource`);
-
-    const { response } = await invoke(updateEvent(createdId, props({ ...fullProps, ConfigurationKey: newKey }), props(fullProps)));
-
-    expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey });
-    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-  });
-
-  test('changing ConfigurationInputs exports the configuration again to the same key', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    exportsConfiguration();
-    puts();
-
-    const { response } = await invoke(updateEvent(
-      createdId,
-      props({ ...fullProps, ConfigurationInputs: '{"port":1194}' }),
-      props(fullProps),
-    ));
-
-    expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: KEY, Body: CONFIGURATION });
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-  });
-
-  test('changing only ConfigurationKmsKeyArn re-exports encrypted and keeps the object it just wrote', async () => {
-    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
-    exportsConfiguration();
-    puts();
-    // S3 answers HeadObject with the metadata of the object the export just wrote.
-    heads(KEY, OWNER);
+    puts(KEY, OTHER_BUCKET);
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
     deletesObject(KEY);
 
     const { response } = await invoke(updateEvent(
-      createdId,
-      props({ ...fullProps, ConfigurationKmsKeyArn: KMS_KEY_ARN }),
-      props(fullProps),
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: OTHER_BUCKET, ConfigurationKey: KEY }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY }),
     ));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
-      Bucket: BUCKET,
-      Key: KEY,
-      ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: KMS_KEY_ARN,
-    });
-    // The old and new targets are the same object: deleting "the old one" deletes the new file.
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject', 'DeleteObject']);
+    expect(inputs('PutObject')).toEqual([expect.objectContaining({ Bucket: OTHER_BUCKET, Key: KEY })]);
+    expect(inputs('HeadObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(inputs('DeleteObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
   });
 
-  test('changing the EndpointId applies everything to the new endpoint', async () => {
+  test('removing the export deletes the file this resource wrote, and exports nothing', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props(),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationInputs: '{"port":443}' }),
+    ));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'HeadObject', 'DeleteObject']);
+  });
+
+  test.each<[string, { [key: string]: string } | undefined, string]>([
+    ['another resource wrote', exportMetadata(`${STACK_ID}/SomeOtherResource`, ENDPOINT_ID), 'Keeping (not written for this endpoint)'],
+    ['this resource wrote for another endpoint', exportMetadata(OWNER, OTHER_ENDPOINT_ID), 'Keeping (not written for this endpoint)'],
+    ['an earlier handler wrote without the endpoint mark', { [OWNER_METADATA]: OWNER }, 'Keeping (not written for this endpoint)'],
+    ['nobody marked', undefined, 'Keeping (not written for this endpoint)'],
+  ])('moving the file keeps the old one that %s', async (_name, metadata, line) => {
+    const newKey = 'clients/new.ovpn';
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts(newKey);
+    heads(KEY, metadata);
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: newKey }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject']);
+    expect(logged()).toContain(`${line} s3://${BUCKET}/${KEY}`);
+  });
+
+  test.each<[string, Error, number]>([
+    // Without s3:ListBucket (never granted: it is bucket-wide), S3 answers a missing key with 403 and no body.
+    ['403 without a body (a missing key the role cannot list)', headForbidden(), 403],
+    ['404 NotFound', awsError('NotFound', 'Not Found', 404), 404],
+  ])('moving the file succeeds, keeping the old one, when HeadObject answers %s', async (_name, error, status) => {
+    const newKey = 'clients/new.ovpn';
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts(newKey);
+    s3Mock.on(HeadObjectCommand, { Bucket: BUCKET, Key: KEY }).rejects(error);
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: newKey }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY }),
+    ));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject']);
+    expect(logSpy.mock.calls).toContainEqual([`Keeping s3://${BUCKET}/${KEY}: missing or not readable (HTTP ${status})`]);
+  });
+
+  test.each<[string, string, Error, string]>([
+    ['DeleteObject is denied', 'DeleteObject', awsError('AccessDenied', 'Access Denied', 403),
+      'Left as it is: DeleteObject failed: AccessDenied: Access Denied (HTTP 403)'],
+    ['HeadObject fails otherwise', 'HeadObject', awsError('InvalidRequest', 'bad request', 400),
+      'Left as it is: HeadObject failed: InvalidRequest: bad request (HTTP 400)'],
+  ])('moving the file succeeds, logging what is left, when %s', async (_name, operation, error, line) => {
+    const newKey = 'clients/new.ovpn';
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts(newKey);
+    if (operation === 'HeadObject') {
+      s3Mock.on(HeadObjectCommand).rejects(error);
+    } else {
+      heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+      s3Mock.on(DeleteObjectCommand).rejects(error);
+    }
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: newKey }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY }),
+    ));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject',
+      ...(operation === 'DeleteObject' ? ['DeleteObject'] : [])]);
+    expect(errorSpy.mock.calls).toEqual([[line]]);
+  });
+
+  test('changing ConfigurationInputs exports the configuration again to the same key, deleting nothing', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationInputs: '{"port":1194}' }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationInputs: '{"port":443}' }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject']);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: KEY, Body: CONFIGURATION });
+  });
+
+  test('changing only ConfigurationKmsKeyArn re-exports encrypted and keeps the file it just wrote', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    exportsConfiguration();
+    puts();
+    // S3 would answer HeadObject with the metadata of the file the export just wrote.
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationKmsKeyArn: KMS_KEY_ARN }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY }),
+    ));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject']);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: KEY, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KMS_KEY_ARN });
+  });
+
+  test('changing the EndpointId (a replacement) applies everything to the new endpoint and leaves the old one to its Delete', async () => {
     const newKey = `${OTHER_ENDPOINT_ID}.ovpn`;
+    const otherDnsName = `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`;
     describes(OTHER_ENDPOINT_ID, endpoint({
       ClientVpnEndpointId: OTHER_ENDPOINT_ID,
-      DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`,
+      DnsName: otherDnsName,
       SelfServicePortalUrl: undefined,
       NewSetting: 'other-default',
+      Tags: [{ Key: 'CostCenter', Value: '42' }],
     }));
     imports(CRL, OTHER_ENDPOINT_ID);
     modifies(OTHER_ENDPOINT_ID);
+    tagsEndpoint();
     exportsConfiguration(OTHER_ENDPOINT_ID);
     puts(newKey);
-    // Should the handler look at the old object, it is one this resource wrote.
-    heads(KEY, OWNER);
-    deletesObject(KEY);
 
     const { response } = await invoke(updateEvent(
-      createdId,
-      props({ ...fullProps, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey }),
-      props(fullProps),
+      PHYSICAL_ID,
+      props({ ...fullProps, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey, Tags: tags({ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }) }),
+      props({ ...fullProps, Tags: tags({ Key: 'CostCenter', Value: '42' }, { Key: 'Old', Value: 'x' }) }),
     ));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeClientVpnEndpointsCommand, { ClientVpnEndpointIds: [OTHER_ENDPOINT_ID] });
-    expect(ec2Mock).toHaveReceivedCommandWith(ImportClientVpnClientCertificateRevocationListCommand, {
-      ClientVpnEndpointId: OTHER_ENDPOINT_ID,
-      CertificateRevocationList: CRL,
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: `cvpn-settings:${OTHER_ENDPOINT_ID}`,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+      Data: { DnsName: otherDnsName, SelfServicePortalUrl: '' },
     });
+    // Nothing is compared with the old endpoint's properties; the old file is not touched here.
+    expect(sent()).toEqual([
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'CreateTags',
+      'ExportClientVpnClientConfiguration',
+      'PutObject',
+    ]);
     expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: OTHER_ENDPOINT_ID, NewSetting: true }]);
-    expect(ec2Mock).toHaveReceivedCommandWith(ExportClientVpnClientConfigurationCommand, { ClientVpnEndpointId: OTHER_ENDPOINT_ID });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey, Body: CONFIGURATION });
-    // Nothing is sent to the old endpoint.
-    for (const call of ec2Mock.calls()) {
+    expect(inputs('CreateTags')).toEqual([{ Resources: [OTHER_ENDPOINT_ID], Tags: [{ Key: 'Team', Value: 'a' }] }]);
+    expect(inputs('PutObject')).toEqual([expect.objectContaining({ Key: newKey, Metadata: exportMetadata(OWNER, OTHER_ENDPOINT_ID) })]);
+    for (const call of allCalls()) {
       expect(JSON.stringify(call.args[0].input)).not.toContain(ENDPOINT_ID);
     }
-    const attributes = { DnsName: `*.${OTHER_ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`, SelfServicePortalUrl: '' };
-    expect(response.Data).toEqual(attributes);
-    // What the old endpoint needs restored stays remembered: a rollback moves back to it.
-    expect(rememberedIn(response.PhysicalResourceId)).toEqual({
-      endpointId: OTHER_ENDPOINT_ID,
-      restore: { NewSetting: 'other-default' },
-      earlier: { endpointId: ENDPOINT_ID, restore: { NewSetting: false } },
-      attributes,
-    });
-  });
-
-  test('changing the EndpointId and ConfigurationKey removes the old object this resource wrote', async () => {
-    // The old resource's Delete (its physical id changed) skips cleanup because it was replaced,
-    // so the Update is the only place the old file can go.
-    const newKey = `${OTHER_ENDPOINT_ID}.ovpn`;
-    describes(OTHER_ENDPOINT_ID, endpoint({ ClientVpnEndpointId: OTHER_ENDPOINT_ID }));
-    exportsConfiguration(OTHER_ENDPOINT_ID);
-    puts(newKey);
-    heads(KEY, OWNER);
-    deletesObject(KEY);
-    const configOnly = { ConfigurationBucket: BUCKET, ConfigurationInputs: '{"port":443}' };
-
-    const { response } = await invoke(updateEvent(
-      PLAIN_PHYSICAL_ID,
-      props({ ...configOnly, EndpointId: OTHER_ENDPOINT_ID, ConfigurationKey: newKey }),
-      props({ ...configOnly, ConfigurationKey: KEY }),
-    ));
-
-    expect(response.Status).toBe('SUCCESS');
-    // The old endpoint had nothing to restore, so no earlier endpoint is remembered.
-    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(OTHER_ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: newKey });
-    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
   });
 
   test('unreadable old properties apply everything again', async () => {
     describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
     imports(CRL);
     modifies();
+    tagsEndpoint();
     exportsConfiguration();
     puts();
 
-    const { response } = await invoke(updateEvent(createdId, props(fullProps), { EndpointId: 42 }));
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props(fullProps), { EndpointId: 42 }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual([
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'CreateTags',
+      'ExportClientVpnClientConfiguration',
+      'PutObject',
+    ]);
+  });
+});
+
+describe('Update: tags, compared with the live ones', () => {
+  async function updateTags(live: Tag[], wanted: Tag[], old: Tag[]) {
+    describes(ENDPOINT_ID, endpoint({ Tags: live }));
+    tagsEndpoint();
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ Tags: tags(...wanted) }), props({ Tags: tags(...old) })));
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  }
+
+  test('adding a tag creates it', async () => {
+    await updateTags([FOREIGN_TAG, { Key: 'CostCenter', Value: '42' }], [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }], [{ Key: 'CostCenter', Value: '42' }]);
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+    expect(inputs('CreateTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'Team', Value: 'a' }] }]);
+  });
+
+  test('changing a value overwrites it, without deleting the tag first', async () => {
+    await updateTags([{ Key: 'CostCenter', Value: '42' }], [{ Key: 'CostCenter', Value: '43' }], [{ Key: 'CostCenter', Value: '42' }]);
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+    expect(inputs('CreateTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '43' }] }]);
+  });
+
+  test('removing a tag deletes it by key and value, before anything is set', async () => {
+    await updateTags(
+      [FOREIGN_TAG, { Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }],
+      [{ Key: 'Env', Value: 'prod' }],
+      [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }],
+    );
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'DeleteTags', 'CreateTags']);
+    expect(inputs('DeleteTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }] }]);
+    expect(inputs('CreateTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'Env', Value: 'prod' }] }]);
+  });
+
+  test('a removed tag that someone gave another value since, or removed, is left alone', async () => {
+    await updateTags([{ Key: 'CostCenter', Value: 'changed-by-hand' }], [], [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }]);
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('a wanted tag changed or removed by hand is put right, though the property did not change', async () => {
+    await updateTags(
+      [{ Key: 'CostCenter', Value: 'changed-by-hand' }],
+      [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }],
+      [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }],
+    );
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+    expect(inputs('CreateTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }] }]);
+  });
+
+  test('an endpoint without a Tags field is treated as having no tags', async () => {
+    describes(ENDPOINT_ID, endpoint());
+    tagsEndpoint();
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props({ Tags: tags({ Key: 'Team', Value: 'a' }) }), props({ Tags: tags({ Key: 'Old', Value: 'x' }) })));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true }]);
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
-    // The value from before Create is still the one to restore.
-    expect(response.PhysicalResourceId).toBe(createdId);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+  });
+
+  test('tags named neither before nor now are never touched', async () => {
+    await updateTags([FOREIGN_TAG, { Key: 'Owner', Value: 'someone' }], [], []);
+
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+});
+
+describe('Update: a failure undoes what the Update wrote', () => {
+  const before = props({
+    CertificateRevocationList: CRL,
+    ConfigurationBucket: BUCKET,
+    ConfigurationKey: KEY,
+    ApiSettings: '{"NewSetting":true,"OtherSetting":12}',
+    Tags: tags({ Key: 'CostCenter', Value: '42' }, { Key: 'Old', Value: 'x' }),
+  });
+  const after = props({
+    CertificateRevocationList: CRL_2,
+    ConfigurationBucket: BUCKET,
+    ConfigurationKey: 'clients/new.ovpn',
+    ApiSettings: '{"NewSetting":false,"OtherSetting":12,"ThirdSetting":"on"}',
+    Tags: tags({ Key: 'CostCenter', Value: '43' }, { Key: 'Team', Value: 'a' }),
+  });
+  const live = [FOREIGN_TAG, { Key: 'CostCenter', Value: '42' }, { Key: 'Old', Value: 'x' }];
+
+  function healthy() {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true, OtherSetting: 12, ThirdSetting: 'off', Tags: live }));
+    imports(CRL);
+    imports(CRL_2);
+    modifies();
+    tagsEndpoint();
+    exportsConfiguration();
+    puts('clients/new.ovpn');
+  }
+
+  /** Every write of the Update above, in order, then its undo, last step first. */
+  const FORWARD = [
+    'DescribeClientVpnEndpoints',
+    'ImportClientVpnClientCertificateRevocationList',
+    'ModifyClientVpnEndpoint',
+    'DeleteTags',
+    'CreateTags',
+  ];
+  const UNDO = ['DeleteTags', 'CreateTags', 'ModifyClientVpnEndpoint', 'ImportClientVpnClientCertificateRevocationList'];
+
+  function expectUndone() {
+    // The settings get the values the endpoint showed before; NewSetting and ThirdSetting changed.
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false, ThirdSetting: 'on' },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true, ThirdSetting: 'off' },
+    ]);
+    // The earlier CRL is imported again.
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL_2 },
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL },
+    ]);
+    // The tags it created go, and those it removed or changed get their live values back.
+    expect(inputs('DeleteTags')).toEqual([
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'Old', Value: 'x' }] },
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'Team', Value: 'a' }] },
+    ]);
+    expect(inputs('CreateTags')).toEqual([
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '43' }, { Key: 'Team', Value: 'a' }] },
+      { Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Old', Value: 'x' }] },
+    ]);
+  }
+
+  test('an export that fails after the writes puts the settings, the CRL and the tags back, then answers FAILED', async () => {
+    healthy();
+    ec2Mock.on(ExportClientVpnClientConfigurationCommand).rejects(awsError('InvalidClientVpnEndpointState', 'The endpoint is not available'));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: 'ExportClientVpnClientConfiguration failed: InvalidClientVpnEndpointState: The endpoint is not available (HTTP 400) (log stream test-stream)',
+      PhysicalResourceId: PHYSICAL_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(sent()).toEqual([...FORWARD, 'ExportClientVpnClientConfiguration', ...UNDO]);
+    expectUndone();
+    // The old file stays: the failed Update never got as far as moving it.
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+  });
+
+  test('a PutObject that fails is undone the same way, and the old file is kept', async () => {
+    healthy();
+    s3Mock.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual([...FORWARD, 'ExportClientVpnClientConfiguration', 'PutObject', ...UNDO]);
+    expectUndone();
+  });
+
+  test('a failed CreateTags puts back the tags it had deleted, the settings and the CRL', async () => {
+    healthy();
+    ec2Mock.on(CreateTagsCommand).rejectsOnce(awsError('TagLimitExceeded', 'The maximum number of tags has been reached')).resolves({});
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'CreateTags failed: TagLimitExceeded: The maximum number of tags has been reached (HTTP 400) (log stream test-stream)',
+      PhysicalResourceId: PHYSICAL_ID,
+    });
+    expect(sent()).toEqual([...FORWARD, ...UNDO]);
+    expectUndone();
+  });
+
+  test('a failed Modify is sent again with the earlier values (it may have been applied), and the CRL is put back', async () => {
+    healthy();
+    ec2Mock.on(ModifyClientVpnEndpointCommand).rejectsOnce(awsError('InvalidParameterValue', 'ThirdSetting is not valid')).resolves({ Return: true });
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual([
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'ModifyClientVpnEndpoint',
+      'ImportClientVpnClientCertificateRevocationList',
+    ]);
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false, ThirdSetting: 'on' },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true, ThirdSetting: 'off' },
+    ]);
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL_2 },
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: CRL },
+    ]);
+  });
+
+  test('a setting the endpoint does not show is put back to its value in the old properties', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: true }));
+    modifies();
+    exportsConfiguration();
+    s3Mock.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationInputs: '{"port":1194}', ApiSettings: '{"NewSetting":false,"FutureSetting":"on"}' }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ConfigurationInputs: '{"port":443}', ApiSettings: '{"NewSetting":true,"FutureSetting":"off"}' }),
+    ));
+
+    expect(response.Status).toBe('FAILED');
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false, FutureSetting: 'on' },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true, FutureSetting: 'off' },
+    ]);
+  });
+
+  test('an undo that fails is logged, and the answer is still the original failure', async () => {
+    healthy();
+    ec2Mock.on(ExportClientVpnClientConfigurationCommand).rejects(awsError('InvalidClientVpnEndpointState', 'The endpoint is not available'));
+    ec2Mock.on(ModifyClientVpnEndpointCommand).resolvesOnce({ Return: true }).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'ExportClientVpnClientConfiguration failed: InvalidClientVpnEndpointState: The endpoint is not available (HTTP 400) (log stream test-stream)',
+      PhysicalResourceId: PHYSICAL_ID,
+    });
+    // The other undo steps still run.
+    expect(sent()).toEqual([...FORWARD, 'ExportClientVpnClientConfiguration', ...UNDO]);
+    expect(errorSpy.mock.calls).toContainEqual(['Left as it is: ModifyClientVpnEndpoint failed: UnauthorizedOperation: not authorized (HTTP 400)']);
+  });
+
+  test('a failure before any write undoes nothing', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('a failed Update of a replacement undoes on the new endpoint only, and keeps the id it had', async () => {
+    describes(OTHER_ENDPOINT_ID, endpoint({ ClientVpnEndpointId: OTHER_ENDPOINT_ID, NewSetting: 'other-default' }));
+    modifies(OTHER_ENDPOINT_ID);
+    tagsEndpoint();
+    ec2Mock.on(ExportClientVpnClientConfigurationCommand).rejects(awsError('InvalidClientVpnEndpointState', 'pending-associate'));
+
+    const { response } = await invoke(updateEvent(
+      PHYSICAL_ID,
+      props({ EndpointId: OTHER_ENDPOINT_ID, ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ApiSettings: '{"NewSetting":true}', Tags: tags({ Key: 'Team', Value: 'a' }) }),
+      props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY, ApiSettings: '{"NewSetting":true}', Tags: tags({ Key: 'Team', Value: 'a' }) }),
+    ));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'CreateTags', 'ExportClientVpnClientConfiguration', 'DeleteTags', 'ModifyClientVpnEndpoint']);
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: OTHER_ENDPOINT_ID, NewSetting: true },
+      { ClientVpnEndpointId: OTHER_ENDPOINT_ID, NewSetting: 'other-default' },
+    ]);
+    expect(inputs('DeleteTags')).toEqual([{ Resources: [OTHER_ENDPOINT_ID], Tags: [{ Key: 'Team', Value: 'a' }] }]);
   });
 });
 
 describe('Delete', () => {
-  const createdId = settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES });
-
-  test('restores the remembered settings, without describing the endpoint, when it was not replaced', async () => {
-    stackResourceIs(createdId);
-    modifies();
-
-    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
-
-    expect(response).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: createdId,
-      StackId: STACK_ID,
-      RequestId: 'request-0001',
-      LogicalResourceId: LOGICAL_ID,
-    });
-    expect(cfnMock).toHaveReceivedCommandWith(DescribeStackResourceCommand, { StackName: STACK_ID, LogicalResourceId: LOGICAL_ID });
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-  });
-
-  test('skips restoring when an update replaced this resource', async () => {
-    stackResourceIs(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false, OtherSetting: 24 }, attributes: ATTRIBUTES }));
-    modifies();
-    heads(KEY, OWNER);
-    deletesObject(KEY);
-
-    const { response } = await invoke(deleteEvent(createdId, props(fullProps)));
-
-    expect(response.Status).toBe('SUCCESS');
-    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-  });
-
-  test.each([
-    ['the endpoint is already gone', 'InvalidClientVpnEndpointId.NotFound', `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist`],
-    ['restoring fails', 'InvalidParameterValue', 'cannot set NewSetting'],
-  ])('succeeds, logging what it could not undo, when %s', async (_name, errorName, message) => {
-    stackResourceIs(createdId);
-    ec2Mock.on(ModifyClientVpnEndpointCommand).rejects(awsError(errorName, message));
-
-    const { response } = await invoke(deleteEvent(createdId, props({ ApiSettings: '{"NewSetting":true}' })));
+  test('with nothing to remove makes no call: settings and the CRL stay with the endpoint', async () => {
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({ CertificateRevocationList: CRL, ApiSettings: '{"NewSetting":true}' })));
 
     expect(response).toEqual({
       Status: 'SUCCESS',
-      PhysicalResourceId: createdId,
+      PhysicalResourceId: PHYSICAL_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
     });
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-    expect(errorSpy.mock.calls).toEqual([[`Could not undo: ModifyClientVpnEndpoint failed: ${errorName}: ${message} (HTTP 400)`]]);
+    expect(sent()).toEqual([]);
   });
 
-  test('succeeds with malformed properties and still restores what the physical id remembers', async () => {
-    stackResourceIs(createdId);
-    modifies();
+  test('removes its tags by key and value, and the file it wrote for this endpoint, and nothing else', async () => {
+    tagsEndpoint();
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
 
-    const { response } = await invoke(deleteEvent(createdId, { EndpointId: ENDPOINT_ID, ApiSettings: '{broken' }));
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({
+      ...fullProps,
+      Tags: tags({ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }),
+    })));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    // No Describe, no Modify, no CRL import: a Delete never undoes settings a successor may rely on.
+    expect(sent()).toEqual(['DeleteTags', 'HeadObject', 'DeleteObject']);
+    // With a value, DeleteTags removes a tag only while it still has that value.
+    expect(inputs('DeleteTags')).toEqual([{ Resources: [ENDPOINT_ID], Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'Team', Value: 'a' }] }]);
+    expect(inputs('HeadObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(inputs('DeleteObject')).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(logged()).toContain(`Deleting s3://${BUCKET}/${KEY}`);
+  });
+
+  test.each<[string, { [key: string]: string } | undefined]>([
+    // After a replacement with a fixed key, the successor rewrote the file for its own endpoint.
+    ['this resource wrote for another endpoint id', exportMetadata(OWNER, OTHER_ENDPOINT_ID)],
+    ['another resource wrote', exportMetadata(`${STACK_ID}/SomeOtherResource`, ENDPOINT_ID)],
+    ['another stack wrote', exportMetadata(`arn:aws:cloudformation:us-east-1:123456789012:stack/Other/1/${LOGICAL_ID}`, ENDPOINT_ID)],
+    ['an earlier handler wrote without the endpoint mark', { [OWNER_METADATA]: OWNER }],
+    ['nobody marked', undefined],
+  ])('keeps a file that %s, with a log line', async (_name, metadata) => {
+    heads(KEY, metadata);
+    deletesObject(KEY);
+
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(modifyInputs()).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false }]);
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
+    expect(sent()).toEqual(['HeadObject']);
+    expect(logSpy.mock.calls).toContainEqual([`Keeping (not written for this endpoint) s3://${BUCKET}/${KEY}`]);
+  });
+
+  test('a file this logical id wrote in another stack is kept: the owner includes the stack', async () => {
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
+
+    const otherStack = { ...deleteEvent(PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })), StackId: `${STACK_ID}-other` };
+    const { response } = await invoke(otherStack as CloudFormationCustomResourceEvent);
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', StackId: `${STACK_ID}-other` });
+    expect(sent()).toEqual(['HeadObject']);
+  });
+
+  test.each<[string, Error, number]>([
+    ['403 without a body (a missing key the role cannot list)', headForbidden(), 403],
+    ['404 NotFound', awsError('NotFound', 'Not Found', 404), 404],
+  ])('succeeds, keeping the file and logging it, when HeadObject answers %s', async (_name, error, status) => {
+    s3Mock.on(HeadObjectCommand).rejects(error);
+
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['HeadObject']);
+    expect(logSpy.mock.calls).toContainEqual([`Keeping s3://${BUCKET}/${KEY}: missing or not readable (HTTP ${status})`]);
+    expect(errorSpy.mock.calls).toEqual([]);
+  });
+
+  test('succeeds, logging it, when DeleteObject is denied', async () => {
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    s3Mock.on(DeleteObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual(['HeadObject', 'DeleteObject']);
+    expect(errorSpy.mock.calls).toEqual([['Left as it is: DeleteObject failed: AccessDenied: Access Denied (HTTP 403)']]);
+  });
+
+  test('succeeds when the endpoint is already gone, logging the DeleteTags error, and still removes the file', async () => {
+    ec2Mock.on(DeleteTagsCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist`));
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
+
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props({ ...fullProps })));
+
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: PHYSICAL_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(sent()).toEqual(['DeleteTags', 'HeadObject', 'DeleteObject']);
+    expect(errorSpy.mock.calls).toEqual([[`Left as it is: DeleteTags failed: InvalidClientVpnEndpointId.NotFound: The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist (HTTP 400)`]]);
   });
 
   test.each([
+    ['an id of a failed Create', failedCreatePhysicalId('request-0000')],
+    ['the id of another endpoint (the properties name this one)', settingsPhysicalId(OTHER_ENDPOINT_ID)],
+    ['an id of the earlier design, which held state', `cvpn-settings:${ENDPOINT_ID}:${Buffer.from('{"restore":{"NewSetting":false}}').toString('base64url')}`],
     ['a foreign physical id', 'something-else'],
-    ['an id of a failed Create', 'cvpn-settings-failed-request-0000'],
-  ])('succeeds without calls for %s', async (_name, physicalId) => {
+    ['the bare prefix', 'cvpn-settings:'],
+  ])('makes no call for %s', async (_name, physicalId) => {
+    tagsEndpoint();
+    heads(KEY, exportMetadata(OWNER, ENDPOINT_ID));
+    deletesObject(KEY);
+
     const { response } = await invoke(deleteEvent(physicalId, props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(physicalId);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
-    expect(cfnMock).toHaveReceivedCommandTimes(DescribeStackResourceCommand, 0);
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
-    expectNoWrites();
-  });
-
-  test.each([
-    ['nothing to restore', PLAIN_PHYSICAL_ID],
-    // Its third segment is the restore object itself, which holds none of the state's keys.
-    ['an id in the format before attributes were remembered', `cvpn-settings:${ENDPOINT_ID}:${Buffer.from('{"NewSetting":false}').toString('base64url')}`],
-  ])('with %s and no configuration makes no call', async (_name, physicalId) => {
-    const { response } = await invoke(deleteEvent(physicalId, props({ CertificateRevocationList: CRL, ApiSettings: '{"NewSetting":true}' })));
-
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
-    expectNoCalls();
+    expect(sent()).toEqual([]);
   });
 
-  test('removes the exported object this resource wrote', async () => {
-    stackResourceIs(PLAIN_PHYSICAL_ID);
-    heads(KEY, OWNER);
-    deletesObject(KEY);
+  test.each<[string, unknown]>([
+    ['ApiSettings that are not JSON', { EndpointId: ENDPOINT_ID, ApiSettings: '{broken' }],
+    ['Tags that are not a list', { EndpointId: ENDPOINT_ID, Tags: '{"a":"b"}' }],
+    ['no EndpointId', { ConfigurationBucket: BUCKET, ConfigurationKey: KEY }],
+    ['properties that are not an object', 'EndpointId'],
+  ])('succeeds without any call, logging why, with %s', async (_name, properties) => {
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, properties));
 
-    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(sent()).toEqual([]);
+    expect(logged()).toContain('Nothing to remove, the properties are unreadable: ');
+  });
+});
+
+describe('time: every call is bounded by the time left', () => {
+  test('every call gets an AbortSignal that has not fired', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
+    imports(CRL);
+    modifies();
+    tagsEndpoint();
+    exportsConfiguration();
+    puts();
+
+    const { response } = await invoke(createEvent(props(fullProps)));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: BUCKET, Key: KEY });
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: KEY });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 0);
+    // Signals of AbortSignal.timeout: still unfired, since the deadline is seconds away.
+    expect(allCalls().map((call) => {
+      const signal = (call.args as unknown[])[1] as { abortSignal?: unknown } | undefined;
+      return [commandName(call), signal?.abortSignal instanceof AbortSignal ? (signal.abortSignal.aborted ? 'aborted' : 'live') : 'none'];
+    })).toEqual([
+      ['DescribeClientVpnEndpoints', 'live'],
+      ['ImportClientVpnClientCertificateRevocationList', 'live'],
+      ['ModifyClientVpnEndpoint', 'live'],
+      ['CreateTags', 'live'],
+      ['ExportClientVpnClientConfiguration', 'live'],
+      ['PutObject', 'live'],
+    ]);
   });
 
-  test.each([
-    ['another owner', `${STACK_ID}/SomeOtherResource`],
-    ['no owner marker', undefined],
-  ])('keeps an exported object with %s', async (_name, owner) => {
-    stackResourceIs(PLAIN_PHYSICAL_ID);
-    heads(KEY, owner);
-    deletesObject(KEY);
+  test('a call that never answers is aborted at the deadline, and the handler answers FAILED in time', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).callsFake(stalled(ec2Mock));
+    const started = Date.now();
 
-    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    // 6.5 s left, 5 s of them kept for the response: the call is aborted 1.5 s in.
+    const { response } = await invoke(createEvent(props(fullProps)), context(6_500));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-  });
+    const elapsed = Date.now() - started;
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: 'DescribeClientVpnEndpoints failed: AbortError: Request aborted (log stream test-stream)',
+      PhysicalResourceId: FAILED_CREATE_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(1_400);
+    expect(elapsed).toBeLessThan(2_500);
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  }, 10_000);
 
-  test('succeeds when the exported object is already gone', async () => {
-    stackResourceIs(PLAIN_PHYSICAL_ID);
-    s3Mock.on(HeadObjectCommand).rejects(awsError('NotFound', 'Not Found'));
+  test('a Delete whose HeadObject never answers still succeeds in time', async () => {
+    tagsEndpoint();
+    s3Mock.on(HeadObjectCommand).callsFake(stalled(s3Mock));
+    const started = Date.now();
 
-    const { response } = await invoke(deleteEvent(PLAIN_PHYSICAL_ID, props({ ConfigurationBucket: BUCKET, ConfigurationKey: KEY })));
+    const { response } = await invoke(deleteEvent(PHYSICAL_ID, props(fullProps)), context(6_500));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
-    expect(s3Mock).toHaveReceivedCommandTimes(DeleteObjectCommand, 0);
-  });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(sent()).toEqual(['DeleteTags', 'HeadObject']);
+    expect(errorSpy.mock.calls).toEqual([['Left as it is: HeadObject failed: AbortError: Request aborted']]);
+  }, 10_000);
+
+  test('an export that stalls until the deadline still has its settings and tags undone before FAILED', async () => {
+    describes(ENDPOINT_ID, endpoint({ NewSetting: false, Tags: [] }));
+    tagsEndpoint();
+    // The first Modify is quick; the undo takes 50 ms, as a real call does, and honours its signal.
+    ec2Mock.on(ModifyClientVpnEndpointCommand)
+      .resolvesOnce({ Return: true })
+      .callsFake(answersAfter(ec2Mock, 50, { Return: true }));
+    ec2Mock.on(ExportClientVpnClientConfigurationCommand).callsFake(stalled(ec2Mock));
+    const started = Date.now();
+
+    const { response } = await invoke(createEvent(props({
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: KEY,
+      ApiSettings: '{"NewSetting":true}',
+      Tags: tags({ Key: 'Team', Value: 'a' }),
+    })), context(7_000));
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'ExportClientVpnClientConfiguration failed: AbortError: Request aborted (log stream test-stream)',
+    });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'CreateTags', 'ExportClientVpnClientConfiguration',
+      'DeleteTags', 'ModifyClientVpnEndpoint']);
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false },
+    ]);
+    // The undo got the time to finish: nothing was left as it is.
+    expect(errorSpy.mock.calls.filter(([line]) => String(line).startsWith('Left as it is'))).toEqual([]);
+    // And the answer still came well before the Lambda's end (7 s).
+    expect(Date.now() - started).toBeLessThan(6_000);
+  }, 15_000);
 });
 
 describe('errors and retries', () => {
@@ -894,6 +1468,7 @@ describe('errors and retries', () => {
     ['RequestLimitExceeded', 'DescribeClientVpnEndpoints'],
     ['Throttling', 'PutObject'],
     ['ConcurrentMutationLimitExceeded', 'ModifyClientVpnEndpoint'],
+    ['RequestLimitExceeded', 'CreateTags'],
   ])('retries %s from %s and then succeeds', async (errorName, operation) => {
     const throttle = awsError(errorName);
     if (operation === 'DescribeClientVpnEndpoints') {
@@ -913,20 +1488,39 @@ describe('errors and retries', () => {
     } else {
       puts();
     }
+    if (operation === 'CreateTags') {
+      ec2Mock.on(CreateTagsCommand).rejectsOnce(throttle).resolves({});
+    } else {
+      tagsEndpoint();
+    }
     imports(CRL);
     exportsConfiguration();
 
     const { response } = await invoke(createEvent(props(fullProps)));
 
-    expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES }));
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: ATTRIBUTES });
     expect(logged()).toContain(`Retrying ${operation} (attempt 1): ${errorName}: slow down (HTTP 400)`);
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, operation === 'DescribeClientVpnEndpoints' ? 2 : 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, operation === 'ModifyClientVpnEndpoint' ? 2 : 1);
-    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, operation === 'PutObject' ? 2 : 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ImportClientVpnClientCertificateRevocationListCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandTimes(ExportClientVpnClientConfigurationCommand, 1);
+    const once = [
+      'DescribeClientVpnEndpoints',
+      'ImportClientVpnClientCertificateRevocationList',
+      'ModifyClientVpnEndpoint',
+      'CreateTags',
+      'ExportClientVpnClientConfiguration',
+      'PutObject',
+    ];
+    expect(sent()).toEqual(once.flatMap((name) => name === operation ? [name, name] : [name]));
   }, 15_000);
+
+  test('a server error (HTTP 500 with no error name of its own) is retried', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand)
+      .rejectsOnce(awsError('InternalError', 'An internal error has occurred', 500))
+      .resolves({ ClientVpnEndpoints: [endpoint()] });
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints', 'DescribeClientVpnEndpoints']);
+  }, 10_000);
 
   test('a non-retryable error fails at once with the error name, message and log stream', async () => {
     describes(ENDPOINT_ID, endpoint({ NewSetting: false }));
@@ -937,13 +1531,26 @@ describe('errors and retries', () => {
     expect(response).toEqual({
       Status: 'FAILED',
       Reason: 'ModifyClientVpnEndpoint failed: InvalidParameterValue: NewSetting is not a valid parameter (HTTP 400) (log stream test-stream)',
-      // The id of the failed Create already remembers what Delete must restore.
-      PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: { NewSetting: false }, attributes: ATTRIBUTES }),
+      PhysicalResourceId: FAILED_CREATE_ID,
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
     });
-    expect(ec2Mock).toHaveReceivedCommandTimes(ModifyClientVpnEndpointCommand, 1);
+    // Not retried: the second call is the undo, with the value the endpoint had.
+    expect(modifyInputs()).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: true },
+      { ClientVpnEndpointId: ENDPOINT_ID, NewSetting: false },
+    ]);
+  });
+
+  test('a long error message is cut to a Reason of 1,000 characters', async () => {
+    ec2Mock.on(DescribeClientVpnEndpointsCommand).rejects(awsError('InvalidParameterValue', 'x'.repeat(3_000)));
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toHaveLength(1_000);
+    expect(response.Reason!.startsWith('DescribeClientVpnEndpoints failed: InvalidParameterValue: xxx')).toBe(true);
   });
 
   test('retries are bounded by the time the Lambda has left', async () => {
@@ -961,7 +1568,7 @@ describe('errors and retries', () => {
     expect(elapsed).toBeLessThan(2_500);
     expect(attempts).toBeGreaterThan(1);
     expect(attempts).toBeLessThan(8);
-    expectNoWrites();
+    expect(sent().every((name) => name === 'DescribeClientVpnEndpoints')).toBe(true);
   }, 10_000);
 
   test('sending the response is tried 3 times at most, and a response never sent is logged, not thrown', async () => {
@@ -969,23 +1576,27 @@ describe('errors and retries', () => {
     const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 500 }));
 
     const attempts = await handler(createEvent(props()), context())
-      .then(() => fetchSpy.mock.calls.map(([url, init]) => [url, init?.method, init?.headers]))
+      .then(() => fetchSpy.mock.calls.map(([url, init]) => [url, init?.method, init?.headers, init?.signal instanceof AbortSignal]))
       .finally(() => fetchSpy.mockRestore());
 
-    // The URL is pre-signed without a content type: an empty one is sent.
-    expect(attempts).toEqual(Array(3).fill([recorder.url, 'PUT', { 'content-type': '' }]));
+    // The URL is pre-signed without a content type: an empty one is sent. Each attempt is bounded too.
+    expect(attempts).toEqual(Array(3).fill([recorder.url, 'PUT', { 'content-type': '' }, true]));
     expect(errorSpy.mock.calls).toEqual([['Could not send the response: CloudFormation answered 500']]);
   }, 10_000);
 
   test('an unknown RequestType fails with a readable reason', async () => {
-    const event = { ...baseEvent(), RequestType: 'Rollback', PhysicalResourceId: PLAIN_PHYSICAL_ID, ResourceProperties: props() };
+    const event = { ...baseEvent(), RequestType: 'Rollback', PhysicalResourceId: PHYSICAL_ID, ResourceProperties: props() };
 
     const { response } = await invoke(event as unknown as CloudFormationCustomResourceEvent);
 
-    expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toBe("Unknown RequestType 'Rollback' (log stream test-stream)");
-    expect(response.PhysicalResourceId).toBe(PLAIN_PHYSICAL_ID);
-    expect(response).toMatchObject({ StackId: STACK_ID, RequestId: 'request-0001', LogicalResourceId: LOGICAL_ID });
-    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeClientVpnEndpointsCommand, 0);
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: "Unknown RequestType 'Rollback' (log stream test-stream)",
+      PhysicalResourceId: PHYSICAL_ID,
+      StackId: STACK_ID,
+      RequestId: 'request-0001',
+      LogicalResourceId: LOGICAL_ID,
+    });
+    expect(sent()).toEqual([]);
   });
 });

@@ -3,21 +3,22 @@
  * over real HTTP so the AWS SDK's own serialization, XML parsing and error handling run:
  *
  * - EC2 (Query protocol, XML answers): DescribeClientVpnEndpoints, ModifyClientVpnEndpoint,
- *   ImportClientVpnClientCertificateRevocationList, ExportClientVpnClientConfiguration;
- * - CloudFormation (Query protocol): DescribeStackResource;
- * - S3 (REST, path-style): PutObject, HeadObject, DeleteObject;
+ *   ImportClientVpnClientCertificateRevocationList, ExportClientVpnClientConfiguration,
+ *   CreateTags, DeleteTags;
+ * - S3 (REST, path-style): PutObject, HeadObject, DeleteObject, as a role without s3:ListBucket
+ *   sees them: HeadObject on a missing key answers 403 with no body (404 once `bucketListable`);
  * - the pre-signed URL CloudFormation hands the handler for its response (PUT).
  *
- * By default it behaves like a tiny stateful EC2: ModifyClientVpnEndpoint changes what
- * DescribeClientVpnEndpoints answers next. Tests script exceptions per action with a queue
- * (`respondNext`) or a standing fault (`failAlways`), and read every request back.
+ * By default it behaves like a tiny stateful EC2 and S3: ModifyClientVpnEndpoint and the tag
+ * calls change what DescribeClientVpnEndpoints answers next, PutObject what HeadObject answers.
+ * Tests script exceptions per action with a queue (`respondNext`, `stallNext`) or a standing
+ * fault (`failAlways`), and read every request back.
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import type { CloudFormationCustomResourceResponse } from 'aws-lambda';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-export const CLOUDFORMATION_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 /** Where the handler is told to PUT its response: `${url}${RESPONSE_PATH}/<RequestId>`. */
 export const RESPONSE_PATH = '/cloudformation-response';
 
@@ -28,7 +29,7 @@ export interface CannedResponse {
   readonly headers?: { readonly [name: string]: string };
 }
 
-export type Service = 'ec2' | 'cloudformation' | 's3' | 'response';
+export type Service = 'ec2' | 's3' | 'response';
 
 /** One request the server received, and what it answered. */
 export interface RecordedRequest {
@@ -42,8 +43,8 @@ export interface RecordedRequest {
   readonly params: { readonly [name: string]: string };
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
-  /** The HTTP status the server answered with. */
-  readonly status: number;
+  /** The HTTP status the server answered with; 0 while it is held unanswered (`stallNext`). */
+  status: number;
 }
 
 /** A CloudFormation response the handler PUT to its ResponseURL. */
@@ -67,6 +68,13 @@ export interface FakeEndpoint {
   description?: string;
   /** The last CRL imported, as received. */
   certificateRevocationList?: string;
+  /** The endpoint's tags, in the order they were first set. */
+  tags: FakeTag[];
+}
+
+export interface FakeTag {
+  readonly key: string;
+  readonly value: string;
 }
 
 export interface StoredObject {
@@ -84,6 +92,7 @@ export function defaultEndpoint(id: string): FakeEndpoint {
     disconnectOnSessionTimeout: true,
     splitTunnel: false,
     vpnPort: 443,
+    tags: [],
   };
 }
 
@@ -134,14 +143,6 @@ function ec2Success(action: string, inner: string): CannedResponse {
   };
 }
 
-function cloudFormationError(status: number, code: string, message: string): CannedResponse {
-  return {
-    status,
-    body: `<ErrorResponse xmlns="${CLOUDFORMATION_NAMESPACE}"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code>`
-      + `<Message>${xmlEscape(message)}</Message></Error><RequestId>${nextRequestId()}</RequestId></ErrorResponse>`,
-  };
-}
-
 /** An S3 REST error document. */
 export function s3Error(status: number, code: string, message: string): CannedResponse {
   return {
@@ -168,6 +169,7 @@ function endpointXml(endpoint: FakeEndpoint): string {
     + optional('selfServicePortalUrl', endpoint.selfServicePortalUrl)
     + `<sessionTimeoutHours>${endpoint.sessionTimeoutHours}</sessionTimeoutHours>`
     + `<disconnectOnSessionTimeout>${endpoint.disconnectOnSessionTimeout}</disconnectOnSessionTimeout>`
+    + `<tagSet>${endpoint.tags.map(({ key, value }) => `<item><key>${xmlEscape(key)}</key><value>${xmlEscape(value)}</value></item>`).join('')}</tagSet>`
     + '</item>';
 }
 
@@ -208,14 +210,19 @@ export class FakeAwsServer {
   public readonly responses: RecordedResponse[] = [];
   /** The endpoints DescribeClientVpnEndpoints knows, by id. */
   public readonly endpoints = new Map<string, FakeEndpoint>();
-  /** The physical id DescribeStackResource reports, by logical id; kept up to date by SUCCESS responses. */
-  public readonly stackResources = new Map<string, string>();
   /** S3 objects, by `bucket/key`. */
   public readonly objects = new Map<string, StoredObject>();
+  /**
+   * Whether the handler's role may list the bucket. It never may (s3:ListBucket is bucket-wide),
+   * so HeadObject on a missing key answers 403, with no body to tell it from a denial.
+   */
+  public bucketListable = false;
 
   private readonly server: http.Server;
-  private readonly scripted = new Map<string, CannedResponse[]>();
+  private readonly scripted = new Map<string, Array<CannedResponse | 'stall'>>();
   private readonly standing = new Map<string, CannedResponse>();
+  /** Requests held unanswered, until their client gives up or the server is reset. */
+  private readonly held = new Set<http.ServerResponse>();
 
   private constructor() {
     this.server = http.createServer((request, reply) => {
@@ -243,6 +250,11 @@ export class FakeAwsServer {
     this.scripted.set(action, [...(this.scripted.get(action) ?? []), ...responses]);
   }
 
+  /** Holds the next `count` calls of `action` unanswered: the connection stays open until the client aborts. */
+  public stallNext(action: string, count = 1): void {
+    this.scripted.set(action, [...(this.scripted.get(action) ?? []), ...Array<'stall'>(count).fill('stall')]);
+  }
+
   /** Answers every call of `action` with this response until `reset()`. */
   public failAlways(action: string, response: CannedResponse): void {
     this.standing.set(action, response);
@@ -264,6 +276,17 @@ export class FakeAwsServer {
     return this.requests.filter((request) => request.action === action);
   }
 
+  /** The user metadata (`x-amz-meta-*`, without the prefix) of a stored object. */
+  public metadataOf(bucketAndKey: string): { [name: string]: string } | undefined {
+    const stored = this.objects.get(bucketAndKey);
+    if (!stored) {
+      return undefined;
+    }
+    return Object.fromEntries(Object.entries(stored.headers)
+      .filter(([name, value]) => name.startsWith('x-amz-meta-') && typeof value === 'string')
+      .map(([name, value]) => [name.slice('x-amz-meta-'.length), value as string]));
+  }
+
   /** The API requests (everything but CloudFormation responses), as `action` names in order. */
   public apiActions(): string[] {
     return this.requests.filter((request) => request.service !== 'response').map((request) => request.action);
@@ -281,27 +304,43 @@ export class FakeAwsServer {
 
   /** Forgets requests, scripts and state, and knows one endpoint per id given. */
   public reset(...endpointIds: string[]): void {
+    this.dropHeld();
     this.clearRequests();
     this.scripted.clear();
     this.standing.clear();
     this.endpoints.clear();
-    this.stackResources.clear();
     this.objects.clear();
+    this.bucketListable = false;
     for (const id of endpointIds) {
       this.endpoints.set(id, defaultEndpoint(id));
     }
   }
 
   public async close(): Promise<void> {
+    this.dropHeld();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => error ? reject(error) : resolve()));
+  }
+
+  private dropHeld(): void {
+    for (const reply of this.held) {
+      reply.destroy();
+    }
+    this.held.clear();
   }
 
   private handle(request: http.IncomingMessage, body: string, reply: http.ServerResponse): void {
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
-    const record = (service: Service, action: string, params: { [name: string]: string }, answer: CannedResponse) => {
-      this.requests.push({ service, action, method, url, params, headers: request.headers, body, status: answer.status });
+    const record = (service: Service, action: string, params: { [name: string]: string }, answer: CannedResponse | 'stall') => {
+      const recorded: RecordedRequest = { service, action, method, url, params, headers: request.headers, body, status: 0 };
+      this.requests.push(recorded);
+      if (answer === 'stall') {
+        this.held.add(reply);
+        reply.on('close', () => this.held.delete(reply));
+        return;
+      }
+      recorded.status = answer.status;
       reply.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers ?? {})) {
         reply.setHeader(name, value);
@@ -317,9 +356,6 @@ export class FakeAwsServer {
       const requestId = decodeURIComponent(url.slice(RESPONSE_PATH.length + 1).split('?')[0]);
       const parsed = JSON.parse(body) as CloudFormationCustomResourceResponse;
       this.responses.push({ requestId, url, headers: request.headers, body: parsed });
-      if (parsed.Status === 'SUCCESS') {
-        this.stackResources.set(parsed.LogicalResourceId, parsed.PhysicalResourceId);
-      }
       record('response', 'Response', {}, { status: 200, body: '' });
       return;
     }
@@ -330,8 +366,7 @@ export class FakeAwsServer {
         params[name] = value;
       }
       const action = params.Action ?? '';
-      const service: Service = params.Version === '2010-05-15' ? 'cloudformation' : 'ec2';
-      record(service, action, params, this.scriptedAnswer(action) ?? (service === 'ec2' ? this.ec2(action, params) : this.cloudFormation(action, params)));
+      record('ec2', action, params, this.scriptedAnswer(action) ?? this.ec2(action, params));
       return;
     }
 
@@ -341,7 +376,7 @@ export class FakeAwsServer {
     record('s3', operation, {}, this.scriptedAnswer(operation) ?? this.s3(operation, objectKey, request.headers, body));
   }
 
-  private scriptedAnswer(action: string): CannedResponse | undefined {
+  private scriptedAnswer(action: string): CannedResponse | 'stall' | undefined {
     const queue = this.scripted.get(action);
     if (queue && queue.length > 0) {
       return queue.shift();
@@ -404,31 +439,29 @@ export class FakeAwsServer {
         }
         return ec2Success(action, `<clientConfiguration>${xmlEscape(clientConfigurationFor(endpoint))}</clientConfiguration>`);
       }
+      case 'CreateTags':
+      case 'DeleteTags': {
+        const resources = numbered(params, 'ResourceId');
+        const tags = tagsIn(params);
+        const endpoints: FakeEndpoint[] = [];
+        for (const resource of resources) {
+          const endpoint = this.endpoints.get(resource);
+          if (!endpoint) {
+            return ec2Error(400, 'InvalidClientVpnEndpointId.NotFound', `The Client VPN endpoint ID '${resource}' does not exist`);
+          }
+          endpoints.push(endpoint);
+        }
+        if (resources.length === 0 || (action === 'CreateTags' && tags.length === 0)) {
+          return ec2Error(400, 'MissingParameter', `The request must contain the parameter ${resources.length === 0 ? 'resourceIdSet' : 'tagSet'}`);
+        }
+        for (const endpoint of endpoints) {
+          endpoint.tags = action === 'CreateTags' ? withTags(endpoint.tags, tags) : withoutTags(endpoint.tags, tags);
+        }
+        return ec2Success(action, '<return>true</return>');
+      }
       default:
         return ec2Error(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
     }
-  }
-
-  private cloudFormation(action: string, params: { [name: string]: string }): CannedResponse {
-    if (action !== 'DescribeStackResource') {
-      return cloudFormationError(400, 'InvalidAction', `Could not find operation ${action}`);
-    }
-    const physicalId = this.stackResources.get(params.LogicalResourceId);
-    if (physicalId === undefined) {
-      return cloudFormationError(400, 'ValidationError', `Resource ${params.LogicalResourceId} does not exist for stack ${params.StackName}`);
-    }
-    return {
-      status: 200,
-      body: `<DescribeStackResourceResponse xmlns="${CLOUDFORMATION_NAMESPACE}"><DescribeStackResourceResult><StackResourceDetail>`
-        + `<StackId>${xmlEscape(params.StackName)}</StackId>`
-        + `<LogicalResourceId>${xmlEscape(params.LogicalResourceId)}</LogicalResourceId>`
-        + `<PhysicalResourceId>${xmlEscape(physicalId)}</PhysicalResourceId>`
-        + '<ResourceType>Custom::ClientVpnEndpointSettings</ResourceType>'
-        + '<LastUpdatedTimestamp>2025-01-13T10:00:00.000Z</LastUpdatedTimestamp>'
-        + '<ResourceStatus>DELETE_IN_PROGRESS</ResourceStatus>'
-        + '</StackResourceDetail></DescribeStackResourceResult>'
-        + `<ResponseMetadata><RequestId>${nextRequestId()}</RequestId></ResponseMetadata></DescribeStackResourceResponse>`,
-    };
   }
 
   private s3(operation: string, objectKey: string, headers: http.IncomingHttpHeaders, body: string): CannedResponse {
@@ -439,7 +472,8 @@ export class FakeAwsServer {
       case 'HeadObject': {
         const stored = this.objects.get(objectKey);
         if (!stored) {
-          return { status: 404, body: '' };
+          // A HEAD answer never has a body: the SDK sees only the status.
+          return { status: this.bucketListable ? 404 : 403, body: '' };
         }
         const meta: { [name: string]: string } = {};
         for (const [name, value] of Object.entries(stored.headers)) {
@@ -460,4 +494,41 @@ export class FakeAwsServer {
         return s3Error(405, 'MethodNotAllowed', `${operation} is not supported by this fake`);
     }
   }
+}
+
+/** Query parameters `<prefix>.1`, `<prefix>.2`, ... in order. */
+function numbered(params: { [name: string]: string }, prefix: string): string[] {
+  const values: string[] = [];
+  for (let n = 1; params[`${prefix}.${n}`] !== undefined; n++) {
+    values.push(params[`${prefix}.${n}`]);
+  }
+  return values;
+}
+
+/** `Tag.N.Key` and `Tag.N.Value` (the value may be absent, as DeleteTags allows). */
+function tagsIn(params: { [name: string]: string }): Array<{ key: string; value?: string }> {
+  const tags: Array<{ key: string; value?: string }> = [];
+  for (let n = 1; params[`Tag.${n}.Key`] !== undefined; n++) {
+    tags.push({ key: params[`Tag.${n}.Key`], value: params[`Tag.${n}.Value`] });
+  }
+  return tags;
+}
+
+/** CreateTags: a key that exists gets the new value. */
+function withTags(current: FakeTag[], tags: Array<{ key: string; value?: string }>): FakeTag[] {
+  const result = [...current];
+  for (const { key, value = '' } of tags) {
+    const at = result.findIndex((tag) => tag.key === key);
+    if (at >= 0) {
+      result[at] = { key, value };
+    } else {
+      result.push({ key, value });
+    }
+  }
+  return result;
+}
+
+/** DeleteTags: a tag given with a value goes only while it has that value; one without, whatever its value. */
+function withoutTags(current: FakeTag[], tags: Array<{ key: string; value?: string }>): FakeTag[] {
+  return current.filter((tag) => !tags.some(({ key, value }) => key === tag.key && (value === undefined || value === tag.value)));
 }

@@ -3,34 +3,25 @@ export const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
 export const OTHER_ENDPOINT_ID = 'cvpn-endpoint-0fedcba9876543210';
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/11111111-2222-3333-4444-555555555555';
 export const LOGICAL_ID = 'EndpointSettings1A2B3C4D';
-/** The object metadata by which the handler recognises a configuration file it wrote. */
+/** The object metadata by which the handler recognises a configuration file it wrote, and for which endpoint. */
 export const OWNER_METADATA = 'cdk-client-vpn-owner';
+export const ENDPOINT_METADATA = 'cdk-client-vpn-endpoint';
 export const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
 
-type Settings = { readonly [key: string]: unknown };
-
-/** What a settings physical id remembers after its endpoint id. */
-export interface RememberedState {
-  /** The settings Delete puts back. */
-  readonly restore: Settings;
-  /** The endpoint the resource last moved away from, with the settings to put back there. */
-  readonly earlier?: { readonly endpointId: string; readonly restore: Settings };
-  /** The attributes last returned. */
-  readonly attributes?: { readonly [name: string]: string };
+/**
+ * The physical id the handler answers for a resource on an endpoint: it names the endpoint
+ * and nothing else, so it changes only when the endpoint is replaced.
+ */
+export function settingsPhysicalId(endpointId: string): string {
+  return `cvpn-settings:${endpointId}`;
 }
 
-/** The physical id the handler writes: `cvpn-settings:<endpoint id>:<base64url JSON of the state>`. */
-export function settingsPhysicalId(endpointId: string, { restore, earlier, attributes }: RememberedState): string {
-  // The handler's key order, so an id built here equals the one it writes for the same state.
-  const state = JSON.stringify({ restore, earlier, attributes });
-  return `cvpn-settings:${endpointId}:${Buffer.from(state).toString('base64url')}`;
+/** The physical id a failed Create answers, which its Delete recognises as never created. */
+export function failedCreatePhysicalId(requestId: string): string {
+  return `cvpn-settings-failed-${requestId}`;
 }
 
-/** The endpoint and state a physical id the handler wrote remembers; throws for an id of any other shape. */
-export function rememberedIn(physicalId: string): { readonly endpointId: string } & RememberedState {
-  const [prefix, endpointId, encoded, ...more] = physicalId.split(':');
-  if (prefix !== 'cvpn-settings' || !endpointId || !encoded || more.length > 0) {
-    throw new Error(`Not a settings physical id: ${physicalId}`);
-  }
-  return { endpointId, ...JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) };
+/** The metadata the handler writes on an exported configuration file. */
+export function exportMetadata(owner: string, endpointId: string): { [key: string]: string } {
+  return { [OWNER_METADATA]: owner, [ENDPOINT_METADATA]: endpointId };
 }

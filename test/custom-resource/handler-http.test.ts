@@ -1,8 +1,10 @@
 /**
  * The bundled settings handler (assets/.../index.mjs), imported as an ES module by a Node.js
- * process of its own as the Lambda runtime does, against a fake EC2, CloudFormation and S3
- * spoken over real HTTP: the AWS SDK's serialization, XML parsing, error classes and the
- * handler's own retries all run for real. Nothing leaves 127.0.0.1.
+ * process of its own as the Lambda runtime does, against a fake EC2 and S3 spoken over real
+ * HTTP: the AWS SDK's serialization, XML parsing, error classes, abort signals and the handler's
+ * own retries all run for real. Nothing leaves 127.0.0.1.
+ *
+ * The bundle is rebuilt (`npx projen bundle`) when it is older than the handler's sources.
  */
 import { ChildProcessWithoutNullStreams, execSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -22,20 +24,25 @@ import {
   FakeAwsServer,
   internalError,
   RESPONSE_PATH,
+  s3Error,
   throttled,
 } from './fake-ec2-server';
-import { rememberedIn, settingsPhysicalId } from './handler-fixtures';
+import { ENDPOINT_METADATA, failedCreatePhysicalId, OTHER_ENDPOINT_ID, OWNER_METADATA, settingsPhysicalId } from './handler-fixtures';
 
 type Properties = { [key: string]: string };
 
 const ROOT = path.join(__dirname, '..', '..');
 const BUNDLE = path.join(ROOT, 'assets', 'custom-resource', 'endpoint-settings.lambda', 'index.mjs');
-const HANDLER_SOURCE = path.join(ROOT, 'src', 'custom-resource', 'endpoint-settings.lambda.ts');
+/** What the bundle is built from. */
+const HANDLER_SOURCES = ['endpoint-settings.lambda.ts', 'resource-properties.ts'].map((file) => path.join(ROOT, 'src', 'custom-resource', file));
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/ClientVpnStack/5b918d10-cd98-11ea-90d5-0a9cd3354c10';
 const LOGICAL_ID = 'EndpointSettings5E3C1B4A';
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:ClientVpnEndpointSettingsHandler';
 const ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
+const PHYSICAL_ID = settingsPhysicalId(ENDPOINT_ID);
+const OWNER = `${STACK_ID}/${LOGICAL_ID}`;
+const BUCKET = 'client-vpn-configurations';
 /** The attributes of the fake's endpoint, as the handler answers them. */
 const ATTRIBUTES = {
   DnsName: defaultEndpoint(ENDPOINT_ID).dnsName,
@@ -50,7 +57,7 @@ const HANDLER_ASSET_BUDGET_BYTES = 8 * 1024;
 
 /** Environment the SDK reads: every endpoint points at the fake, so no request can reach AWS. */
 const ENV_KEYS = [
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_CLOUDFORMATION',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_S3',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
   'AWS_EC2_METADATA_DISABLED', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT',
@@ -65,7 +72,7 @@ const logs: string[] = [];
 let requestCounter = 0;
 
 beforeAll(async () => {
-  const stale = !fs.existsSync(BUNDLE) || fs.statSync(BUNDLE).mtimeMs < fs.statSync(HANDLER_SOURCE).mtimeMs;
+  const stale = !fs.existsSync(BUNDLE) || HANDLER_SOURCES.some((source) => fs.statSync(BUNDLE).mtimeMs < fs.statSync(source).mtimeMs);
   if (stale) {
     execSync('npx projen bundle', { cwd: ROOT, stdio: 'pipe' });
   }
@@ -79,7 +86,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL: server.url,
     AWS_ENDPOINT_URL_EC2: server.url,
     AWS_ENDPOINT_URL_S3: server.url,
-    AWS_ENDPOINT_URL_CLOUDFORMATION: server.url,
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
@@ -106,6 +112,12 @@ afterAll(async () => {
 beforeEach(() => {
   server.reset(ENDPOINT_ID);
   logs.length = 0;
+});
+
+afterEach(() => {
+  // Every scripted answer was used, and nothing asked for an API this handler no longer calls.
+  expect(server.pendingScripts()).toEqual({});
+  expect(server.requests.filter((request) => request.params.Version === '2010-05-15' || request.action === 'DescribeStackResource')).toEqual([]);
 });
 
 /**
@@ -218,6 +230,24 @@ function modifyParams(settings: Properties) {
   return { Action: 'ModifyClientVpnEndpoint', Version: EC2_VERSION, ClientVpnEndpointId: ENDPOINT_ID, ...settings };
 }
 
+/** CreateTags or DeleteTags as the EC2 Query API receives them. */
+function tagParams(action: 'CreateTags' | 'DeleteTags', tags: Array<[string, string]>, endpointId = ENDPOINT_ID) {
+  return {
+    'Action': action,
+    'Version': EC2_VERSION,
+    'ResourceId.1': endpointId,
+    ...Object.fromEntries(tags.flatMap(([key, value], i) => [[`Tag.${i + 1}.Key`, key], [`Tag.${i + 1}.Value`, value]])),
+  };
+}
+
+function tagsJson(tags: Array<[string, string]>): string {
+  return JSON.stringify(tags.map(([Key, Value]) => ({ Key, Value })));
+}
+
+function liveTags(endpointId = ENDPOINT_ID): Array<[string, string]> {
+  return (server.endpoints.get(endpointId)?.tags ?? []).map(({ key, value }) => [key, value]);
+}
+
 /** A PEM CRL as the construct accepts it: 64-character base64 lines holding '+' and '/'. */
 function pemCrl(lineEnding: string): string {
   const der = Buffer.from(Array.from({ length: 330 }, (_, i) => (i * 151 + 7) % 256));
@@ -225,7 +255,7 @@ function pemCrl(lineEnding: string): string {
   return ['-----BEGIN X509 CRL-----', ...lines, '-----END X509 CRL-----', ''].join(lineEnding);
 }
 
-describe('the bundled settings handler against a fake EC2 Query API', () => {
+describe('the bundled settings handler against a fake EC2 Query API and S3', () => {
   test('Create answers SUCCESS with DnsName and SelfServicePortalUrl read from the DescribeClientVpnEndpoints XML', async () => {
     const response = await invoke(createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":12}' }));
 
@@ -234,8 +264,7 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       RequestId: expect.any(String),
       LogicalResourceId: LOGICAL_ID,
       Status: 'SUCCESS',
-      // The value to restore was parsed from <sessionTimeoutHours>24</sessionTimeoutHours> as a number.
-      PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: { SessionTimeoutHours: 24 }, attributes: ATTRIBUTES }),
+      PhysicalResourceId: `cvpn-settings:${ENDPOINT_ID}`,
       Data: ATTRIBUTES,
     });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
@@ -257,13 +286,12 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     const response = await invoke(createEvent({ EndpointId: ENDPOINT_ID }));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.PhysicalResourceId).toBe(settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
+    expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
     expect(response.Data).toEqual(ATTRIBUTES);
     const describes = server.calls('DescribeClientVpnEndpoints');
     expect(describes.map((request) => request.status)).toEqual([503, 200]);
     expect(describes.map((request) => request.params)).toEqual([describeParams(), describeParams()]);
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'DescribeClientVpnEndpoints']);
-    expect(server.pendingScripts()).toEqual({});
     // The first backoff waits at least half of its 500 ms ceiling.
     expect(lastDurationMs).toBeGreaterThanOrEqual(245);
     expect(logs).toContain('Retrying DescribeClientVpnEndpoints (attempt 1): RequestLimitExceeded: Request limit exceeded. (HTTP 503)');
@@ -282,13 +310,12 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       RequestId: event.RequestId,
       LogicalResourceId: LOGICAL_ID,
       Status: 'FAILED',
-      PhysicalResourceId: `cvpn-settings-failed-${event.RequestId}`,
+      PhysicalResourceId: failedCreatePhysicalId(event.RequestId),
       Reason: `DescribeClientVpnEndpoints failed after ${attempts} attempts: InternalError: An internal error has occurred. Please try again later. (HTTP 500) (log stream ${LOG_STREAM})`,
     });
     // Jittered backoff of 250-500, 500-1000, 1000-2000 ms: the 3rd attempt always fits in 3 s, a 5th never does.
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(attempts).toBeLessThanOrEqual(4);
-    expect(attempts).toBeLessThanOrEqual(8);
     expect(server.apiActions().every((action) => action === 'DescribeClientVpnEndpoints')).toBe(true);
     expect(lastDurationMs).toBeLessThan(4_000);
   }, 15_000);
@@ -335,81 +362,113 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('Delete answers SUCCESS, logging the 400 InvalidClientVpnEndpointId.NotFound of its restore, when the endpoint is already gone', async () => {
-    const physicalId = settingsPhysicalId(ENDPOINT_ID, { restore: { DisconnectOnSessionTimeout: true }, attributes: ATTRIBUTES });
-    server.stackResources.set(LOGICAL_ID, physicalId);
+  test('Create tags the endpoint with CreateTags, and an Update that changes nothing then reads the tags back from the tagSet XML', async () => {
+    server.endpoints.get(ENDPOINT_ID)!.tags = [{ key: 'aws:cloudformation:stack-name', value: 'ClientVpnStack' }];
+    const properties = { EndpointId: ENDPOINT_ID, Tags: tagsJson([['CostCenter', '42'], ['Team', 'network & <ops>'], ['Empty', '']]) };
+
+    const created = await invoke(createEvent(properties));
+
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'CreateTags']);
+    expect(server.calls('CreateTags')[0].params).toEqual(tagParams('CreateTags', [['CostCenter', '42'], ['Team', 'network & <ops>'], ['Empty', '']]));
+    expect(liveTags()).toEqual([['aws:cloudformation:stack-name', 'ClientVpnStack'], ['CostCenter', '42'], ['Team', 'network & <ops>'], ['Empty', '']]);
+    server.clearRequests();
+
+    const updated = await invoke(updateEvent(PHYSICAL_ID, properties, properties));
+
+    // The escaped value and the empty one are read back as they are: nothing to set.
+    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: ATTRIBUTES });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('an Update of the tags deletes the removed ones by key and value, sets the rest, and leaves a tag changed by hand', async () => {
+    server.endpoints.get(ENDPOINT_ID)!.tags = [
+      { key: 'aws:cloudformation:stack-name', value: 'ClientVpnStack' },
+      { key: 'CostCenter', value: '42' },
+      { key: 'Old', value: 'x' },
+      { key: 'Owner', value: 'changed-by-hand' },
+    ];
+
+    const response = await invoke(updateEvent(
+      PHYSICAL_ID,
+      { EndpointId: ENDPOINT_ID, Tags: tagsJson([['CostCenter', '43'], ['Team', 'a']]) },
+      { EndpointId: ENDPOINT_ID, Tags: tagsJson([['CostCenter', '42'], ['Old', 'x'], ['Owner', 'platform']]) },
+    ));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'DeleteTags', 'CreateTags']);
+    expect(server.calls('DeleteTags')[0].params).toEqual(tagParams('DeleteTags', [['Old', 'x']]));
+    expect(server.calls('CreateTags')[0].params).toEqual(tagParams('CreateTags', [['CostCenter', '43'], ['Team', 'a']]));
+    expect(liveTags()).toEqual([['aws:cloudformation:stack-name', 'ClientVpnStack'], ['CostCenter', '43'], ['Owner', 'changed-by-hand'], ['Team', 'a']]);
+  });
+
+  test('Create then Delete: the settings stay (they go forward only), the tags and the file go, and no other API is asked', async () => {
+    const properties = {
+      EndpointId: ENDPOINT_ID,
+      ApiSettings: '{"DisconnectOnSessionTimeout":false}',
+      Tags: tagsJson([['CostCenter', '42']]),
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: `${ENDPOINT_ID}.ovpn`,
+    };
+    const created = await invoke(createEvent(properties));
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
+    expect(server.objects.has(`${BUCKET}/${ENDPOINT_ID}.ovpn`)).toBe(true);
+    server.clearRequests();
+
+    const deleted = await invoke(deleteEvent(PHYSICAL_ID, properties));
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['DeleteTags', 'HeadObject', 'DeleteObject']);
+    expect(server.calls('DeleteTags')[0].params).toEqual(tagParams('DeleteTags', [['CostCenter', '42']]));
+    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
+    expect(liveTags()).toEqual([]);
+    expect(server.objects.size).toBe(0);
+  });
+
+  test('Delete answers SUCCESS, logging the 400 InvalidClientVpnEndpointId.NotFound of DeleteTags, when the endpoint is already gone', async () => {
     server.endpoints.delete(ENDPOINT_ID);
 
-    const response = await invoke(deleteEvent(physicalId, { EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}' }));
+    const response = await invoke(deleteEvent(PHYSICAL_ID, { EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}', Tags: tagsJson([['CostCenter', '42']]) }));
 
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
-    expect(server.apiActions()).toEqual(['DescribeStackResource', 'ModifyClientVpnEndpoint']);
-    expect(server.calls('DescribeStackResource')[0].params).toEqual({
-      Action: 'DescribeStackResource',
-      Version: '2010-05-15',
-      StackName: STACK_ID,
-      LogicalResourceId: LOGICAL_ID,
-    });
-    expect(server.calls('ModifyClientVpnEndpoint').map((request) => [request.status, request.params]))
-      .toEqual([[400, modifyParams({ DisconnectOnSessionTimeout: 'true' })]]);
-    expect(logs).toContain('Could not undo: ModifyClientVpnEndpoint failed: InvalidClientVpnEndpointId.NotFound: '
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.calls('DeleteTags').map((request) => [request.status, request.params])).toEqual([[400, tagParams('DeleteTags', [['CostCenter', '42']])]]);
+    expect(server.apiActions()).toEqual(['DeleteTags']);
+    expect(logs).toContain('Left as it is: DeleteTags failed: InvalidClientVpnEndpointId.NotFound: '
       + `The Client VPN endpoint ID '${ENDPOINT_ID}' does not exist (HTTP 400)`);
   });
 
-  test('Create then Delete puts back the value the endpoint had, and a Delete after a replacement touches nothing', async () => {
-    const properties = { EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}' };
-    const created = await invoke(createEvent(properties));
-    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
-
-    // CloudFormation now knows another physical id for the resource: this Delete is an update's cleanup.
-    server.stackResources.set(LOGICAL_ID, settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }));
-    server.clearRequests();
-    expect(await invoke(deleteEvent(created.PhysicalResourceId, properties))).toMatchObject({ Status: 'SUCCESS' });
-    expect(server.apiActions()).toEqual(['DescribeStackResource']);
-    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
-
-    // The stack's own Delete.
-    server.stackResources.set(LOGICAL_ID, created.PhysicalResourceId);
-    server.clearRequests();
-    const deleted = await invoke(deleteEvent(created.PhysicalResourceId, properties));
-
-    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
-    expect(server.apiActions()).toEqual(['DescribeStackResource', 'ModifyClientVpnEndpoint']);
-    expect(server.calls('ModifyClientVpnEndpoint')[0].params).toEqual(modifyParams({ DisconnectOnSessionTimeout: 'true' }));
-    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(true);
-  });
-
   // The handler prevents repeats itself (it never throws, and the function has no async retries);
-  // if one happens anyway, it succeeds again, though the second remembers the value the first applied.
-  test('a repeated Create (the same event twice) answers SUCCESS both times and applies the same settings', async () => {
-    const event = createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}' });
+  // if one happens anyway, it succeeds again with the same id and settings.
+  test('a repeated Create (the same event twice) answers SUCCESS both times with the same id, and applies the same settings', async () => {
+    const event = createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"DisconnectOnSessionTimeout":false}', Tags: tagsJson([['CostCenter', '42']]) });
 
     const first = await invoke(event);
     const second = await invoke(event);
 
-    expect(first.Status).toBe('SUCCESS');
-    expect(second.Status).toBe('SUCCESS');
+    expect(first).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(second).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    // The second finds the tag in place.
     expect(server.apiActions()).toEqual([
-      'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint',
+      'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'CreateTags',
       'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint',
     ]);
     expect(server.calls('ModifyClientVpnEndpoint').map((request) => request.params)).toEqual([
       modifyParams({ DisconnectOnSessionTimeout: 'false' }),
       modifyParams({ DisconnectOnSessionTimeout: 'false' }),
     ]);
-    // The endpoint had DisconnectOnSessionTimeout=true before this resource existed: that is what Delete must put back.
-    expect(rememberedIn(first.PhysicalResourceId).restore).toEqual({ DisconnectOnSessionTimeout: true });
-    expect(rememberedIn(second.PhysicalResourceId).restore).toEqual({ DisconnectOnSessionTimeout: false });
+    expect(server.endpoints.get(ENDPOINT_ID)?.disconnectOnSessionTimeout).toBe(false);
   });
 
-  test('an Update that changes nothing sends no request to AWS, yet answers the attributes of the Create', async () => {
+  test('an Update that changes nothing makes one DescribeClientVpnEndpoints request, and answers the attributes as they are now', async () => {
     const properties = {
       EndpointId: ENDPOINT_ID,
       CertificateRevocationList: pemCrl('\n'),
-      ConfigurationBucket: 'client-vpn-configurations',
+      ConfigurationBucket: BUCKET,
       ConfigurationKey: 'office.ovpn',
       ConfigurationInputs: '{"port":443,"splitTunnel":false}',
       ApiSettings: '{"DisconnectOnSessionTimeout":false,"SessionTimeoutHours":12}',
+      Tags: tagsJson([['CostCenter', '42']]),
     };
     const created = await invoke(createEvent(properties));
     expect(created).toMatchObject({ Status: 'SUCCESS', Data: ATTRIBUTES });
@@ -417,55 +476,88 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
       'DescribeClientVpnEndpoints',
       'ImportClientVpnClientCertificateRevocationList',
       'ModifyClientVpnEndpoint',
+      'CreateTags',
       'ExportClientVpnClientConfiguration',
       'PutObject',
     ]);
     server.clearRequests();
+    // The portal changed since: a stored copy of the attributes would be stale.
+    server.endpoints.get(ENDPOINT_ID)!.selfServicePortalUrl = undefined;
 
-    const updated = await invoke(updateEvent(created.PhysicalResourceId, properties, properties));
+    const updated = await invoke(updateEvent(created.PhysicalResourceId, properties, { ...properties, ServiceToken: `${SERVICE_TOKEN}-v2` }));
 
-    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId, Data: ATTRIBUTES });
-    expect(server.apiActions()).toEqual([]);
+    expect(updated).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: PHYSICAL_ID,
+      Data: { DnsName: ATTRIBUTES.DnsName, SelfServicePortalUrl: '' },
+    });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
-  test('an Update whose ModifyClientVpnEndpoint fails (400 InvalidParameterValue) is undone by the rollback Update', async () => {
+  test('an Update whose ModifyClientVpnEndpoint fails (400 InvalidParameterValue) puts the earlier values back, and its rollback succeeds', async () => {
     const original = { EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":12,"DisconnectOnSessionTimeout":false}' };
     const changed = { EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":8,"DisconnectOnSessionTimeout":true}' };
     const created = await invoke(createEvent(original));
-    expect(created.Status).toBe('SUCCESS');
-    expect(rememberedIn(created.PhysicalResourceId).restore).toEqual({ SessionTimeoutHours: 24, DisconnectOnSessionTimeout: true });
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     server.clearRequests();
 
     server.respondNext('ModifyClientVpnEndpoint', ec2Error(400, 'InvalidParameterValue', 'The session timeout value is not valid for this endpoint.'));
-    const failed = await invoke(updateEvent(created.PhysicalResourceId, changed, original));
+    const failed = await invoke(updateEvent(PHYSICAL_ID, changed, original));
 
     expect(failed).toEqual({
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: LOGICAL_ID,
       Status: 'FAILED',
-      PhysicalResourceId: created.PhysicalResourceId,
+      PhysicalResourceId: PHYSICAL_ID,
       Reason: `ModifyClientVpnEndpoint failed: InvalidParameterValue: The session timeout value is not valid for this endpoint. (HTTP 400) (log stream ${LOG_STREAM})`,
     });
-    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
-    expect(server.calls('ModifyClientVpnEndpoint')[0].params).toEqual(modifyParams({ SessionTimeoutHours: '8', DisconnectOnSessionTimeout: 'true' }));
-    expect(server.pendingScripts()).toEqual({});
+    // The Modify that failed may have applied part of it: the values read before are sent again, parsed from the XML as they were.
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'ModifyClientVpnEndpoint']);
+    expect(server.calls('ModifyClientVpnEndpoint').map((request) => [request.status, request.params])).toEqual([
+      [400, modifyParams({ SessionTimeoutHours: '8', DisconnectOnSessionTimeout: 'true' })],
+      [200, modifyParams({ SessionTimeoutHours: '12', DisconnectOnSessionTimeout: 'false' })],
+    ]);
     server.clearRequests();
 
     // CloudFormation rolls back: old and new properties swap, the physical id stays.
-    const rolledBack = await invoke(updateEvent(created.PhysicalResourceId, original, changed));
+    const rolledBack = await invoke(updateEvent(PHYSICAL_ID, original, changed));
 
-    expect(rolledBack).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    expect(rolledBack).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint']);
-    expect(server.calls('ModifyClientVpnEndpoint')[0].params).toEqual(modifyParams({ SessionTimeoutHours: '12', DisconnectOnSessionTimeout: 'false' }));
     expect(server.endpoints.get(ENDPOINT_ID)).toMatchObject({ sessionTimeoutHours: 12, disconnectOnSessionTimeout: false });
 
-    // And the stack's Delete still puts back what the endpoint had before any of it.
+    // And the stack's Delete leaves the settings where the template put them.
     server.clearRequests();
-    expect(await invoke(deleteEvent(created.PhysicalResourceId, original))).toMatchObject({ Status: 'SUCCESS' });
-    expect(server.calls('ModifyClientVpnEndpoint').map((request) => request.params)).toEqual([
-      modifyParams({ SessionTimeoutHours: '24', DisconnectOnSessionTimeout: 'true' }),
+    expect(await invoke(deleteEvent(PHYSICAL_ID, original))).toMatchObject({ Status: 'SUCCESS' });
+    expect(server.apiActions()).toEqual([]);
+    expect(server.endpoints.get(ENDPOINT_ID)).toMatchObject({ sessionTimeoutHours: 12, disconnectOnSessionTimeout: false });
+  });
+
+  test('an Update whose export fails after it changed settings and tags leaves the endpoint as it was before answering FAILED', async () => {
+    const before = { EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":12}', Tags: tagsJson([['CostCenter', '42'], ['Old', 'x']]) };
+    const after = {
+      EndpointId: ENDPOINT_ID,
+      ApiSettings: '{"SessionTimeoutHours":8,"DisconnectOnSessionTimeout":false}',
+      Tags: tagsJson([['CostCenter', '43'], ['Team', 'a']]),
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: 'office.ovpn',
+    };
+    expect(await invoke(createEvent(before))).toMatchObject({ Status: 'SUCCESS' });
+    const endpointBefore = structuredClone(server.endpoints.get(ENDPOINT_ID));
+    server.clearRequests();
+    server.respondNext('ExportClientVpnClientConfiguration', ec2Error(400, 'InvalidClientVpnEndpointState', 'The endpoint is pending-associate.'));
+
+    const failed = await invoke(updateEvent(PHYSICAL_ID, after, before));
+
+    expect(failed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual([
+      'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'DeleteTags', 'CreateTags', 'ExportClientVpnClientConfiguration',
+      'DeleteTags', 'CreateTags', 'ModifyClientVpnEndpoint',
     ]);
+    expect(server.calls('ModifyClientVpnEndpoint')[1].params).toEqual(modifyParams({ SessionTimeoutHours: '12', DisconnectOnSessionTimeout: 'true' }));
+    expect(server.endpoints.get(ENDPOINT_ID)).toEqual(endpointBefore);
+    expect(server.objects.size).toBe(0);
   });
 
   test.each([
@@ -494,40 +586,152 @@ describe('the bundled settings handler against a fake EC2 Query API', () => {
     expect(server.endpoints.get(ENDPOINT_ID)?.certificateRevocationList).toBe(crl);
   });
 
-  test('ExportClientVpnClientConfiguration is written to S3 with its owner mark, and removed by the final Delete', async () => {
+  test('ExportClientVpnClientConfiguration is written to S3 marked with its owner and endpoint, and removed by the final Delete', async () => {
     const properties = {
       EndpointId: ENDPOINT_ID,
-      ConfigurationBucket: 'client-vpn-configurations',
+      ConfigurationBucket: BUCKET,
       ConfigurationKey: 'office/all staff.ovpn',
       ConfigurationKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       ConfigurationInputs: '{"port":443}',
     };
     const created = await invoke(createEvent(properties));
 
-    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: settingsPhysicalId(ENDPOINT_ID, { restore: {}, attributes: ATTRIBUTES }) });
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject']);
     expect(server.calls('ExportClientVpnClientConfiguration')[0].params).toEqual({
       Action: 'ExportClientVpnClientConfiguration', Version: EC2_VERSION, ClientVpnEndpointId: ENDPOINT_ID,
     });
     const put = server.calls('PutObject')[0];
-    expect(put.url.split('?')[0]).toBe('/client-vpn-configurations/office/all%20staff.ovpn');
-    const stored = server.objects.get('client-vpn-configurations/office/all staff.ovpn');
+    expect(put.url.split('?')[0]).toBe(`/${BUCKET}/office/all%20staff.ovpn`);
+    const stored = server.objects.get(`${BUCKET}/office/all staff.ovpn`);
     // The XML-escaped <ca> block arrives as the plain file.
     expect(stored?.body).toBe(clientConfigurationFor(server.endpoints.get(ENDPOINT_ID)!));
     expect(stored?.headers).toMatchObject({
       'content-type': 'application/x-openvpn-profile',
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': properties.ConfigurationKmsKeyArn,
-      'x-amz-meta-cdk-client-vpn-owner': `${STACK_ID}/${LOGICAL_ID}`,
     });
+    expect(server.metadataOf(`${BUCKET}/office/all staff.ovpn`)).toEqual({ [OWNER_METADATA]: OWNER, [ENDPOINT_METADATA]: ENDPOINT_ID });
 
     server.clearRequests();
     const deleted = await invoke(deleteEvent(created.PhysicalResourceId, properties));
 
-    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
-    expect(server.apiActions()).toEqual(['DescribeStackResource', 'HeadObject', 'DeleteObject']);
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['HeadObject', 'DeleteObject']);
+    expect(server.calls('HeadObject')[0].status).toBe(200);
     expect(server.objects.size).toBe(0);
   });
+
+  test('moving the file when the old key is missing: S3 answers HeadObject 403 with no body (no s3:ListBucket), the file is kept and the Update succeeds', async () => {
+    const old = { EndpointId: ENDPOINT_ID, ConfigurationBucket: BUCKET, ConfigurationKey: 'gone.ovpn' };
+    const moved = { ...old, ConfigurationKey: 'new.ovpn' };
+
+    const response = await invoke(updateEvent(PHYSICAL_ID, moved, old));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints', 'ExportClientVpnClientConfiguration', 'PutObject', 'HeadObject']);
+    const head = server.calls('HeadObject')[0];
+    expect([head.method, head.url.split('?')[0], head.status]).toEqual(['HEAD', `/${BUCKET}/gone.ovpn`, 403]);
+    expect(logs).toContain(`Keeping s3://${BUCKET}/gone.ovpn: missing or not readable (HTTP 403)`);
+    expect([...server.objects.keys()]).toEqual([`${BUCKET}/new.ovpn`]);
+  });
+
+  test.each<[string, boolean, number]>([
+    ['403 with no body, the role cannot list the bucket', false, 403],
+    ['404, the role can list the bucket', true, 404],
+  ])('Delete succeeds with a log line when the file is already gone: HeadObject answers %s', async (_name, listable, status) => {
+    server.bucketListable = listable;
+
+    const response = await invoke(deleteEvent(PHYSICAL_ID, { EndpointId: ENDPOINT_ID, ConfigurationBucket: BUCKET, ConfigurationKey: 'gone.ovpn' }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.calls('HeadObject').map((request) => request.status)).toEqual([status]);
+    expect(server.apiActions()).toEqual(['HeadObject']);
+    expect(logs).toEqual([
+      expect.stringMatching(/^Delete /),
+      `Keeping s3://${BUCKET}/gone.ovpn: missing or not readable (HTTP ${status})`,
+    ]);
+  });
+
+  test('Delete keeps, with a log line, a file it cannot delete (403 AccessDenied)', async () => {
+    const properties = { EndpointId: ENDPOINT_ID, ConfigurationBucket: BUCKET, ConfigurationKey: 'office.ovpn' };
+    expect(await invoke(createEvent(properties))).toMatchObject({ Status: 'SUCCESS' });
+    server.clearRequests();
+    server.respondNext('DeleteObject', s3Error(403, 'AccessDenied', 'Access Denied'));
+
+    const response = await invoke(deleteEvent(PHYSICAL_ID, properties));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['HeadObject', 'DeleteObject']);
+    expect(logs).toContain('Left as it is: DeleteObject failed: AccessDenied: Access Denied (HTTP 403)');
+    expect(server.objects.has(`${BUCKET}/office.ovpn`)).toBe(true);
+  });
+
+  test('an endpoint replaced under a fixed key: the Delete of the old resource keeps the file its successor wrote', async () => {
+    server.reset(ENDPOINT_ID, OTHER_ENDPOINT_ID);
+    const onOld = { EndpointId: ENDPOINT_ID, ConfigurationBucket: BUCKET, ConfigurationKey: 'office.ovpn', Tags: tagsJson([['CostCenter', '42']]) };
+    const onNew = { ...onOld, EndpointId: OTHER_ENDPOINT_ID };
+    expect(await invoke(createEvent(onOld))).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+
+    const replaced = await invoke(updateEvent(PHYSICAL_ID, onNew, onOld));
+    expect(replaced).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: settingsPhysicalId(OTHER_ENDPOINT_ID) });
+    expect(server.metadataOf(`${BUCKET}/office.ovpn`)).toEqual({ [OWNER_METADATA]: OWNER, [ENDPOINT_METADATA]: OTHER_ENDPOINT_ID });
+    server.clearRequests();
+
+    // CloudFormation's cleanup: the old physical id, with the old properties.
+    const cleanup = await invoke(deleteEvent(PHYSICAL_ID, onOld));
+
+    expect(cleanup).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(server.apiActions()).toEqual(['DeleteTags', 'HeadObject']);
+    expect(server.calls('DeleteTags')[0].params).toEqual(tagParams('DeleteTags', [['CostCenter', '42']], ENDPOINT_ID));
+    expect(logs).toContain(`Keeping (not written for this endpoint) s3://${BUCKET}/office.ovpn`);
+    expect(server.objects.get(`${BUCKET}/office.ovpn`)?.body).toBe(clientConfigurationFor(server.endpoints.get(OTHER_ENDPOINT_ID)!));
+    expect(liveTags(OTHER_ENDPOINT_ID)).toEqual([['CostCenter', '42']]);
+  });
+
+  test('a request that never gets an answer is aborted at the deadline: the handler answers FAILED while the Lambda still runs', async () => {
+    server.stallNext('DescribeClientVpnEndpoints');
+    const event = createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":12}' });
+
+    // 6.5 s left, 5 s kept back for the response: aborted 1.5 s in.
+    const response = await invoke(event, 6_500);
+
+    expect(response).toEqual({
+      StackId: STACK_ID,
+      RequestId: event.RequestId,
+      LogicalResourceId: LOGICAL_ID,
+      Status: 'FAILED',
+      PhysicalResourceId: failedCreatePhysicalId(event.RequestId),
+      Reason: expect.stringMatching(new RegExp(`^DescribeClientVpnEndpoints failed: .*abort.* \\(log stream ${LOG_STREAM.replace(/[[\]$]/g, '\\$&')}\\)$`, 'i')),
+    });
+    expect(server.calls('DescribeClientVpnEndpoints').map((request) => request.status)).toEqual([0]);
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
+    expect(lastDurationMs).toBeGreaterThanOrEqual(1_400);
+    expect(lastDurationMs).toBeLessThan(2_500);
+  }, 10_000);
+
+  test('a stalled export is aborted at the deadline, and the settings and tags written before it are still put back', async () => {
+    const properties = {
+      EndpointId: ENDPOINT_ID,
+      ApiSettings: '{"SessionTimeoutHours":12}',
+      Tags: tagsJson([['CostCenter', '42']]),
+      ConfigurationBucket: BUCKET,
+      ConfigurationKey: 'office.ovpn',
+    };
+    const endpointBefore = structuredClone(server.endpoints.get(ENDPOINT_ID));
+    server.stallNext('ExportClientVpnClientConfiguration');
+
+    const response = await invoke(createEvent(properties), 7_000);
+
+    expect(response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^ExportClientVpnClientConfiguration failed: .*abort/i) });
+    expect(server.apiActions()).toEqual([
+      'DescribeClientVpnEndpoints', 'ModifyClientVpnEndpoint', 'CreateTags', 'ExportClientVpnClientConfiguration',
+      'DeleteTags', 'ModifyClientVpnEndpoint',
+    ]);
+    expect(server.endpoints.get(ENDPOINT_ID)).toEqual(endpointBefore);
+    expect(logs.filter((line) => line.startsWith('Left as it is'))).toEqual([]);
+    expect(lastDurationMs).toBeLessThan(6_000);
+  }, 15_000);
 
   test('a nested ApiSettings structure is serialized the EC2 Query way', async () => {
     const apiSettings = {

@@ -6,7 +6,6 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeClientVpnEndpointsCommand, EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -244,7 +243,6 @@ describe('endpoint settings handler', () => {
   const ENDPOINT_2 = 'cvpn-endpoint-0fedcba9876543210';
   const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/11111111-2222-3333-4444-555555555555';
   const ec2Mock = mockClient(EC2Client);
-  const cfnMock = mockClient(CloudFormationClient);
   let server: http.Server;
   let url: string;
   let bodies: string[] = [];
@@ -266,7 +264,6 @@ describe('endpoint settings handler', () => {
   afterAll(async () => {
     jest.restoreAllMocks();
     ec2Mock.restore();
-    cfnMock.restore();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
@@ -292,15 +289,13 @@ describe('endpoint settings handler', () => {
     return response.PhysicalResourceId as string;
   }
 
-  test('after an update that replaced the endpoint is rolled back, Delete restores the original settings of the endpoint kept', async () => {
-    // Found by the lifecycle property:
+  test('after an update that replaced the endpoint is rolled back, the endpoint kept has the template\'s settings, and no Delete changes them', async () => {
+    // Found by the lifecycle property, in the design that restored settings on Delete:
     // Create(A: endpoint 2, { PostureCheck: { Enabled: true } }) -> Update(B: endpoint 1, no settings)
-    // -> rollback Update(A, old B) -> Delete: endpoint 2 keeps { Enabled: true }, expected its original 0.
-    // The rollback finds endpoint 2 already changed and remembers that value as the one to restore.
+    // -> rollback Update(A, old B) -> Delete: endpoint 2 was "restored" to a value the template never had.
+    // Settings now go forward only: the rollback applies A to endpoint 2 in full, and Deletes never touch settings.
     const settings: { [id: string]: { [key: string]: unknown } } = { [ENDPOINT_1]: {}, [ENDPOINT_2]: { PostureCheck: 0 } };
-    let held = '';
     ec2Mock.reset();
-    cfnMock.reset();
     ec2Mock.on(DescribeClientVpnEndpointsCommand).callsFake(async (input: { ClientVpnEndpointIds: string[] }) => ({
       ClientVpnEndpoints: [{ ...settings[input.ClientVpnEndpointIds[0]], ClientVpnEndpointId: input.ClientVpnEndpointIds[0], Status: { Code: 'available' } }],
     }));
@@ -308,17 +303,22 @@ describe('endpoint settings handler', () => {
       Object.assign(settings[ClientVpnEndpointId as string], changes);
       return { Return: true };
     });
-    cfnMock.on(DescribeStackResourceCommand).callsFake(async () => ({
-      StackResourceDetail: { PhysicalResourceId: held, LogicalResourceId: 'Settings', ResourceType: 'x', ResourceStatus: 'x', LastUpdatedTimestamp: new Date(0) },
-    }));
 
     const a = { PostureCheck: { Enabled: true } };
-    const created = held = await send('Create', ENDPOINT_2, a);
-    const updated = held = await send('Update', ENDPOINT_1, undefined, created, { endpointId: ENDPOINT_2, settings: a });
-    const rolledBack = held = await send('Update', ENDPOINT_2, a, updated, { endpointId: ENDPOINT_1 });
+    const created = await send('Create', ENDPOINT_2, a);
+    const updated = await send('Update', ENDPOINT_1, undefined, created, { endpointId: ENDPOINT_2, settings: a });
+    const rolledBack = await send('Update', ENDPOINT_2, a, updated, { endpointId: ENDPOINT_1 });
+    expect([created, updated, rolledBack]).toEqual([`cvpn-settings:${ENDPOINT_2}`, `cvpn-settings:${ENDPOINT_1}`, `cvpn-settings:${ENDPOINT_2}`]);
     expect(settings[ENDPOINT_2].PostureCheck).toEqual({ Enabled: true });
+    // The rollback's cleanup of the resource the Update created, then the stack's Delete.
+    await send('Delete', ENDPOINT_1, undefined, updated);
     await send('Delete', ENDPOINT_2, a, rolledBack);
 
-    expect(settings[ENDPOINT_2].PostureCheck).toBe(0);
+    expect(settings[ENDPOINT_2].PostureCheck).toEqual({ Enabled: true });
+    expect(settings[ENDPOINT_1]).toEqual({});
+    expect(ec2Mock.commandCalls(ModifyClientVpnEndpointCommand).map((call) => call.args[0].input)).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_2, PostureCheck: { Enabled: true } },
+      { ClientVpnEndpointId: ENDPOINT_2, PostureCheck: { Enabled: true } },
+    ]);
   });
 });
