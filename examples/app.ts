@@ -66,7 +66,7 @@ class ClientVpnExampleStack extends Stack {
 const cfnGuardExceptions: Record<string, string> = {
   'ct-cloudwatch-pr-3': 'Connection, flow and handler logs hold no secrets and CloudWatch Logs encrypts them at rest; '
     + 'pass `logGroup` with a customer managed key where a policy requires one.',
-  'ct-lambda-pr-3': 'The settings handler calls only AWS APIs (EC2, S3, CloudFormation); '
+  'ct-lambda-pr-3': 'The settings handler calls only AWS APIs (EC2, S3); '
     + 'in a VPC it would need a NAT gateway or interface endpoints and gain nothing.',
 };
 

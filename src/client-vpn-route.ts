@@ -2,7 +2,8 @@ import { Resource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
-import { dependOnAssociations, endpointFacts } from './private/endpoint-facts';
+import { endpointFacts } from './private/endpoint-facts';
+import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
 import { describeSubnet, invalid, requireResource, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
 
@@ -76,7 +77,7 @@ export class ClientVpnRoute extends Resource {
       targetVpcSubnetId: props.target.targetVpcSubnetId,
       description: props.description,
     });
-    dependOnAssociations(route, props.endpoint);
+    joinOperationLane(route, props.endpoint);
   }
 }
 

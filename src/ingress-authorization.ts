@@ -2,7 +2,8 @@ import { Resource } from 'aws-cdk-lib';
 import { CfnClientVpnAuthorizationRule } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
-import { dependOnAssociations, endpointFacts } from './private/endpoint-facts';
+import { endpointFacts } from './private/endpoint-facts';
+import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
 import { invalid, isUnresolved, requireBoolean, requireResource, requireNetworkCidr, requireNonEmptyString, requireString } from './private/validation';
 
@@ -60,7 +61,7 @@ export class IngressAuthorization extends Resource {
       authorizeAllGroups: props.authorizeAllGroups,
       description: props.description,
     });
-    dependOnAssociations(rule, props.endpoint);
+    joinOperationLane(rule, props.endpoint);
   }
 }
 

@@ -509,22 +509,163 @@ describe('defaults', () => {
 });
 
 describe('tags', () => {
-  test('Tags.of(endpoint) reaches TagSpecifications of the endpoint', () => {
-    const f = testStack();
-    const endpoint = createEndpoint(f);
-    Tags.of(endpoint).add('k', 'v');
-    Template.fromStack(f.stack).hasResourceProperties(ENDPOINT, {
-      TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: [{ Key: 'k', Value: 'v' }] }],
+  const SETTINGS = 'Custom::ClientVpnEndpointSettings';
+  const FUNCTION = 'AWS::Lambda::Function';
+  const STABILIZATION = '@aws-cdk/core:aspectStabilization';
+  const PRIORITIES_MUTATING = '@aws-cdk/core:aspectPrioritiesMutating';
+  const FLAG_COMBINATIONS: Array<[string, Record<string, boolean>]> = [
+    ['no feature flag set', {}],
+    ['both feature flags off', { [STABILIZATION]: false, [PRIORITIES_MUTATING]: false }],
+    [`${STABILIZATION} only`, { [STABILIZATION]: true, [PRIORITIES_MUTATING]: false }],
+    [`${PRIORITIES_MUTATING} only`, { [STABILIZATION]: false, [PRIORITIES_MUTATING]: true }],
+    ['both feature flags on', { [STABILIZATION]: true, [PRIORITIES_MUTATING]: true }],
+  ];
+  type Scope = 'endpoint' | 'stack' | 'app';
+  const scopeOf = (f: Fixture, endpoint: ClientVpnEndpoint, scope: Scope) => (scope === 'endpoint' ? endpoint : scope === 'stack' ? f.stack : f.app);
+
+  /** A fixture whose app has `context`, and one endpoint. */
+  function tagged(context: Record<string, boolean> = {}, props: Partial<ClientVpnEndpointProps> = {}) {
+    const f = testStack(new App({ context }));
+    const endpoint = createEndpoint(f, props);
+    return { ...f, endpoint };
+  }
+
+  /** The only settings custom resource of a template. */
+  function onlySettings(template: Template): { id: string; properties: Record<string, any> } {
+    const found = Object.entries(template.findResources(SETTINGS));
+    expect(found).toHaveLength(1);
+    return { id: found[0][0], properties: found[0][1].Properties };
+  }
+
+  /** The tags the custom resource applies, parsed from its Tags property (a JSON string). */
+  function settingsTags(template: Template): Array<{ Key: string; Value: string }> {
+    const json = onlySettings(template).properties.Tags;
+    expect(typeof json).toBe('string');
+    return JSON.parse(json);
+  }
+
+  describe.each(FLAG_COMBINATIONS)('with %s', (_name, context) => {
+    test.each<Scope>(['endpoint', 'stack', 'app'])('Tags.of(%s) reaches the custom resource\'s Tags, and not TagSpecifications', (scope) => {
+      const f = tagged(context);
+      Tags.of(scopeOf(f, f.endpoint, scope)).add('CostCenter', '1234');
+      const template = Template.fromStack(f.stack);
+      template.hasResourceProperties(ENDPOINT, { TagSpecifications: Match.absent() });
+      expect(settingsTags(template)).toEqual([{ Key: 'CostCenter', Value: '1234' }]);
+      template.hasResourceProperties(SETTINGS, { EndpointId: endpointRef(f) });
+      template.resourceCountIs(FUNCTION, 1);
+      expect(Annotations.fromStack(f.stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
+
+    test('tags of the app, the stack and the endpoint all arrive, the endpoint\'s own winning a shared key', () => {
+      const f = tagged(context);
+      Tags.of(f.app).add('team', 'app');
+      Tags.of(f.app).add('Zone', 'z');
+      Tags.of(f.stack).add('Stage', 'prod');
+      Tags.of(f.endpoint).add('team', 'vpn');
+      const template = Template.fromStack(f.stack);
+      const byKey = (a: { Key: string }, b: { Key: string }) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0);
+      expect(settingsTags(template).sort(byKey)).toEqual([
+        { Key: 'Stage', Value: 'prod' },
+        { Key: 'Zone', Value: 'z' },
+        { Key: 'team', Value: 'vpn' },
+      ]);
+      template.hasResourceProperties(ENDPOINT, { TagSpecifications: Match.absent() });
+    });
+
+    test('an endpoint with no tags and no other feature has no custom resource and no Lambda function', () => {
+      const f = tagged(context);
+      const template = Template.fromStack(f.stack);
+      template.resourceCountIs(SETTINGS, 0);
+      template.resourceCountIs(FUNCTION, 0);
+      template.resourceCountIs('AWS::IAM::Role', 0);
+      template.hasResourceProperties(ENDPOINT, { TagSpecifications: Match.absent() });
+    });
+
+    test('tags from Tags.of(app) that exclude the endpoint\'s type reach the VPC but not the endpoint: no custom resource', () => {
+      const f = tagged(context);
+      Tags.of(f.app).add('CostCenter', '1234', { excludeResourceTypes: [ENDPOINT] });
+      const template = Template.fromStack(f.stack);
+      template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'CostCenter', Value: '1234' }]) });
+      template.resourceCountIs(SETTINGS, 0);
+      template.resourceCountIs(FUNCTION, 0);
+    });
+
+    test('a tag removed again with Tags.of(endpoint).remove leaves no custom resource', () => {
+      const f = tagged(context);
+      Tags.of(f.app).add('CostCenter', '1234');
+      Tags.of(f.endpoint).remove('CostCenter');
+      const template = Template.fromStack(f.stack);
+      template.resourceCountIs(SETTINGS, 0);
+    });
+
+    test('tags and another feature share the one custom resource', () => {
+      const f = tagged(context, { apiSettings: { NewSetting: true } });
+      void f.endpoint.dnsName;
+      Tags.of(f.app).add('CostCenter', '1234');
+      const template = Template.fromStack(f.stack);
+      const settings = onlySettings(template);
+      expect(settings.properties.ApiSettings).toBe('{"NewSetting":true}');
+      expect(JSON.parse(settings.properties.Tags)).toEqual([{ Key: 'CostCenter', Value: '1234' }]);
+      expect(f.stack.resolve(f.endpoint.dnsName)).toEqual({ 'Fn::GetAtt': [settings.id, 'DnsName'] });
+    });
+
+    test('tagsAtCreation: true renders TagSpecifications, and no custom resource for the tags', () => {
+      const f = tagged(context, { tagsAtCreation: true });
+      Tags.of(f.app).add('CostCenter', '1234');
+      const template = Template.fromStack(f.stack);
+      template.hasResourceProperties(ENDPOINT, {
+        TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: [{ Key: 'CostCenter', Value: '1234' }] }],
+      });
+      template.resourceCountIs(SETTINGS, 0);
+      template.resourceCountIs(FUNCTION, 0);
     });
   });
 
-  test('Tags.of(stack) reaches the endpoint too', () => {
-    const f = testStack();
-    createEndpoint(f);
-    Tags.of(f.stack).add('team', 'platform');
-    Template.fromStack(f.stack).hasResourceProperties(ENDPOINT, {
-      TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: Match.arrayWith([{ Key: 'team', Value: 'platform' }]) }],
+  test('Tags.of(endpoint) with several tags renders a JSON list of Key and Value', () => {
+    const f = tagged();
+    Tags.of(f.endpoint).add('b', '2');
+    Tags.of(f.endpoint).add('a', '"quoted" \\ and ünïcode');
+    const template = Template.fromStack(f.stack);
+    expect(onlySettings(template).properties.Tags).toBe(JSON.stringify([{ Key: 'a', Value: '"quoted" \\ and ünïcode' }, { Key: 'b', Value: '2' }]));
+  });
+
+  test('a tag with an empty value is applied', () => {
+    const f = tagged();
+    Tags.of(f.endpoint).add('flag', '');
+    expect(settingsTags(Template.fromStack(f.stack))).toEqual([{ Key: 'flag', Value: '' }]);
+  });
+
+  test('tagsAtCreation: true with a feature: TagSpecifications on the endpoint, no Tags property on the custom resource', () => {
+    const f = tagged({}, { tagsAtCreation: true, apiSettings: { NewSetting: true } });
+    Tags.of(f.endpoint).add('k', 'v');
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties(ENDPOINT, {
+      TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: [{ Key: 'k', Value: 'v' }] }],
     });
+    expect(onlySettings(template).properties).not.toHaveProperty('Tags');
+  });
+
+  test('tagsAtCreation: true without tags renders no TagSpecifications', () => {
+    const template = Template.fromStack(tagged({}, { tagsAtCreation: true }).stack);
+    template.hasResourceProperties(ENDPOINT, { TagSpecifications: Match.absent() });
+    template.resourceCountIs(SETTINGS, 0);
+  });
+
+  test('tagsAtCreation: false is the default', () => {
+    const f = tagged({}, { tagsAtCreation: false });
+    Tags.of(f.endpoint).add('k', 'v');
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties(ENDPOINT, { TagSpecifications: Match.absent() });
+    expect(settingsTags(template)).toEqual([{ Key: 'k', Value: 'v' }]);
+  });
+
+  test.each<[string, unknown]>([
+    ['a token', booleanToken(true)],
+    ['a string', 'true'],
+    ['a number', 1],
+  ])('tagsAtCreation as %s is rejected: it decides which resources are created', (_name, value) => {
+    const error = expectRejected(() => ({ tagsAtCreation: value as boolean }), 'tagsAtCreation', 'must be a literal true or false');
+    expect(error.message).toContain('got');
   });
 
   test('Tags.of(endpoint) also tags the log group', () => {
@@ -536,39 +677,59 @@ describe('tags', () => {
     });
   });
 
-  test.each<[string, string, string, RegExp]>([
-    ['a key starting with aws:', 'aws:owner', 'v', /aws:owner/],
-    ['a key starting with AWS: in capitals', 'AWS:owner', 'v', /AWS:owner/],
-    ['a key of 128 characters', 'k'.repeat(128), 'v', /at most 127 characters/],
-    ['a value of 257 characters', 'k', 'v'.repeat(257), /at most 256 characters, got 257/],
-  ])('%s makes Template.fromStack throw', (_name, key, value, message) => {
-    const f = testStack();
-    const endpoint = createEndpoint(f);
-    Tags.of(endpoint).add(key, value);
-    expect(() => Template.fromStack(f.stack)).toThrow(message);
-  });
+  describe.each<[string, Partial<ClientVpnEndpointProps>]>([
+    ['tags applied by the custom resource', {}],
+    ['tagsAtCreation: true', { tagsAtCreation: true }],
+  ])('validation, with %s', (_name, props) => {
+    test.each<[string, string, string, RegExp]>([
+      ['a key starting with aws:', 'aws:owner', 'v', /aws:owner/],
+      ['a key starting with AWS: in capitals', 'AWS:owner', 'v', /AWS:owner/],
+      ['a key of 128 characters', 'k'.repeat(128), 'v', /at most 127 characters/],
+      ['a value of 257 characters', 'k', 'v'.repeat(257), /at most 256 characters, got 257/],
+    ])('%s makes Template.fromStack throw', (_case, key, value, message) => {
+      const f = testStack();
+      const endpoint = createEndpoint(f, props);
+      Tags.of(endpoint).add(key, value);
+      expect(() => Template.fromStack(f.stack)).toThrow(message);
+    });
 
-  test('an invalid tag makes app.synth() throw', () => {
-    const f = testStack();
-    const endpoint = createEndpoint(f);
-    Tags.of(endpoint).add('aws:owner', 'v');
-    expect(() => f.app.synth()).toThrow(/tag key/);
-  });
+    test('an invalid tag from Tags.of(app) makes app.synth() throw', () => {
+      const f = testStack();
+      createEndpoint(f, props);
+      Tags.of(f.app).add('aws:owner', 'v');
+      expect(() => f.app.synth()).toThrow(/tag key/);
+    });
 
-  test('a key of 127 characters and a value of 256 characters are valid', () => {
-    const f = testStack();
-    const endpoint = createEndpoint(f);
-    Tags.of(endpoint).add('k'.repeat(127), 'v'.repeat(256));
-    Template.fromStack(f.stack).hasResourceProperties(ENDPOINT, {
-      TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: [{ Key: 'k'.repeat(127), Value: 'v'.repeat(256) }] }],
+    test('a key of 127 characters and a value of 256 characters are valid', () => {
+      const f = testStack();
+      const endpoint = createEndpoint(f, props);
+      Tags.of(endpoint).add('k'.repeat(127), 'v'.repeat(256));
+      const template = Template.fromStack(f.stack);
+      const expected = [{ Key: 'k'.repeat(127), Value: 'v'.repeat(256) }];
+      if (props.tagsAtCreation) {
+        template.hasResourceProperties(ENDPOINT, { TagSpecifications: [{ ResourceType: 'client-vpn-endpoint', Tags: expected }] });
+      } else {
+        expect(settingsTags(template)).toEqual(expected);
+      }
+    });
+
+    test('token tag keys and values pass', () => {
+      const f = testStack();
+      const endpoint = createEndpoint(f, props);
+      Tags.of(endpoint).add(Lazy.string({ produce: () => 'aws:x' }), Token.asString(Fn.importValue('TagValue')));
+      expect(() => Template.fromStack(f.stack)).not.toThrow();
     });
   });
 
-  test('token tag keys and values pass', () => {
+  test('a token tag value reaches the Tags property through Fn::Join, as valid JSON once resolved', () => {
     const f = testStack();
     const endpoint = createEndpoint(f);
-    Tags.of(endpoint).add(Lazy.string({ produce: () => 'aws:x' }), Token.asString(Fn.importValue('TagValue')));
-    expect(() => Template.fromStack(f.stack)).not.toThrow();
+    Tags.of(endpoint).add('owner', Token.asString(Fn.importValue('Owner')));
+    const json = onlySettings(Template.fromStack(f.stack)).properties.Tags;
+    expect(json['Fn::Join']).toBeDefined();
+    const [separator, parts] = json['Fn::Join'];
+    const text = (parts as unknown[]).map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === '{"Fn::ImportValue":"Owner"}' ? 'alice' : '?')).join(separator);
+    expect(JSON.parse(text)).toEqual([{ Key: 'owner', Value: 'alice' }]);
   });
 });
 

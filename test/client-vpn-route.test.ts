@@ -113,6 +113,44 @@ describe('ClientVpnRoute', () => {
   });
 });
 
+describe('ClientVpnRoute in the endpoint\'s operation lanes', () => {
+  test('the first ten routes wait for the associations; the eleventh waits for the first route alone', () => {
+    const { stack, endpoint, vpc } = setup(() => ({ authorizeAllUsersToVpcCidr: false }));
+    const created = Array.from({ length: 11 }, (_, i) => new ClientVpnRoute(stack, `Route${i}`, {
+      endpoint, cidr: `192.168.${i}.0/24`, target: ClientVpnRouteTarget.subnet(vpc.privateSubnets[i % 2]),
+    }));
+    const rendered = Template.fromStack(stack).findResources(ROUTE);
+    const ids = created.map((route) => ref(stack, route).Ref);
+    for (const id of ids.slice(0, 10)) {
+      expect([...rendered[id].DependsOn].sort()).toEqual(associationIds(stack, endpoint));
+    }
+    expect(rendered[ids[10]].DependsOn).toEqual([ids[0]]);
+  });
+
+  test('routes and rules share the lanes: a route after the default rule and nine rules waits for the default rule', () => {
+    const { stack, endpoint, vpc } = setup();
+    for (let i = 0; i < 9; i++) {
+      endpoint.addIngressAuthorization(`Rule${i}`, { cidr: `10.${100 + i}.0.0/16`, authorizeAllGroups: true });
+    }
+    const route = endpoint.addRoute('Route', { cidr: '192.168.0.0/16', target: ClientVpnRouteTarget.subnet(vpc.privateSubnets[0]) });
+    const defaultRule = endpoint.node.findChild('AuthorizeAll');
+    expect(onlyRoute(stack).DependsOn).toEqual([ref(stack, defaultRule).Ref]);
+    expect(route.node.scope).toBe(endpoint);
+  });
+
+  test('on an imported endpoint, the eleventh route waits for the first', () => {
+    const { stack } = testStack();
+    const endpoint = importedEndpoint(stack);
+    const created = Array.from({ length: 11 }, (_, i) => endpoint.addRoute(`Route${i}`, {
+      cidr: `192.168.${i}.0/24`, target: ClientVpnRouteTarget.subnet(ec2.Subnet.fromSubnetId(stack, `Subnet${i}`, 'subnet-0123456789abcdef0')),
+    }));
+    const rendered = Template.fromStack(stack).findResources(ROUTE);
+    const ids = created.map((route) => ref(stack, route).Ref);
+    expect(ids.slice(0, 10).map((id) => rendered[id].DependsOn)).toEqual(Array(10).fill(undefined));
+    expect(rendered[ids[10]].DependsOn).toEqual([ids[0]]);
+  });
+});
+
 describe('addRoute', () => {
   test('adds a route to the endpoint with every option', () => {
     const { stack, endpoint, vpc } = setup();

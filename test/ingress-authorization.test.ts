@@ -137,7 +137,9 @@ describe('IngressAuthorization waiting for target networks', () => {
     const rulesStack = new Stack(fixture.app, 'Rules', { env: { account: fixture.stack.account, region: fixture.stack.region } });
     new IngressAuthorization(rulesStack, 'Rule', { endpoint, cidr: '10.0.0.0/16', authorizeAllGroups: true });
 
-    expect(rulesStack.dependencies).toEqual([fixture.stack]);
+    // Construct dependencies become stack dependencies when the app is synthesized.
+    fixture.app.synth();
+    expect(rulesStack.dependencies.map((stack) => stack.node.path)).toEqual([fixture.stack.node.path]);
     const rule = onlyRule(rulesStack);
     expect(rule).not.toHaveProperty('DependsOn');
     expect(rule.Properties.ClientVpnEndpointId).toEqual({ 'Fn::ImportValue': expect.stringContaining('Endpoint') });
@@ -155,6 +157,50 @@ describe('IngressAuthorization waiting for target networks', () => {
     new IngressAuthorization(stack, 'Rule', { endpoint, cidr: '10.0.0.0/16', authorizeAllGroups: true });
 
     expect(onlyRule(stack).DependsOn).toEqual([logicalId(stack, association)]);
+  });
+});
+
+describe('IngressAuthorization in the endpoint\'s operation lanes', () => {
+  test('the first ten rules wait for the associations; the eleventh waits for the first rule alone', () => {
+    const { stack, endpoint } = setup();
+    const created = Array.from({ length: 11 }, (_, i) => new IngressAuthorization(stack, `Rule${i}`, {
+      endpoint, cidr: `10.${i}.0.0/16`, authorizeAllGroups: true,
+    }));
+    const rendered = rules(stack);
+    const ids = created.map((rule) => logicalId(stack, rule.node.defaultChild as CfnElement));
+    for (const id of ids.slice(0, 10)) {
+      expect([...rendered[id].DependsOn].sort()).toEqual(associationIds(stack, endpoint));
+    }
+    expect(rendered[ids[10]].DependsOn).toEqual([ids[0]]);
+  });
+
+  test('the default rule is the first of the first lane: the tenth added rule waits for it', () => {
+    const fixture = testStack();
+    const endpoint = new ClientVpnEndpoint(fixture.stack, 'Endpoint', minimalProps(fixture));
+    const added = Array.from({ length: 10 }, (_, i) => endpoint.addIngressAuthorization(`Rule${i}`, {
+      cidr: `10.${100 + i}.0.0/16`, authorizeAllGroups: true,
+    }));
+    const rendered = rules(fixture.stack);
+    const defaultRule = endpoint.node.findChild('AuthorizeAll').node.defaultChild as CfnElement;
+    const idOf = (rule: IngressAuthorization) => logicalId(fixture.stack, rule.node.defaultChild as CfnElement);
+    expect(rendered[idOf(added[9])].DependsOn).toEqual([logicalId(fixture.stack, defaultRule)]);
+    expect([...rendered[idOf(added[8])].DependsOn].sort()).toEqual(associationIds(fixture.stack, endpoint));
+  });
+
+  test('on an endpoint of another implementation, the eleventh rule waits for the first, not for targetNetworksAssociated', () => {
+    const { stack } = testStack();
+    const association = new ec2.CfnClientVpnTargetNetworkAssociation(stack, 'Association', {
+      clientVpnEndpointId: IMPORTED_ENDPOINT_ID,
+      subnetId: 'subnet-0123456789abcdef0',
+    });
+    const endpoint: IClientVpnEndpoint = Object.assign(Object.create(importedEndpoint(stack)), { targetNetworksAssociated: association });
+    const created = Array.from({ length: 11 }, (_, i) => new IngressAuthorization(stack, `Rule${i}`, {
+      endpoint, cidr: `10.${i}.0.0/16`, authorizeAllGroups: true,
+    }));
+    const rendered = rules(stack);
+    const ids = created.map((rule) => logicalId(stack, rule.node.defaultChild as CfnElement));
+    expect(rendered[ids[9]].DependsOn).toEqual([logicalId(stack, association)]);
+    expect(rendered[ids[10]].DependsOn).toEqual([ids[0]]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,9 +24,15 @@ export interface EndpointSettingsProps {
   readonly apiSettings?: { [key: string]: any };
   /** The endpoint's SelfServicePortal value: a change must read the portal URL again. */
   readonly selfServicePortal: string;
+  /** JSON of the tags to apply, `[{ "Key": ..., "Value": ... }]`. */
+  readonly tags?: string;
 }
 
 const HANDLER_ID = 'ClientVpnEndpointSettingsHandler';
+/** How long the handler may run; it answers CloudFormation before then. */
+export const SETTINGS_HANDLER_TIMEOUT = Duration.minutes(5);
+/** How long CloudFormation waits for an answer: the handler's timeout, and a minute for the invocation to start. */
+export const SETTINGS_SERVICE_TIMEOUT = SETTINGS_HANDLER_TIMEOUT.plus(Duration.minutes(1));
 
 /**
  * The custom resource that does for one endpoint what CloudFormation cannot. Every
@@ -37,54 +44,74 @@ export class EndpointSettings extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointSettingsProps) {
     super(scope, id);
-    const handler = handlerOf(Stack.of(this));
     const stack = Stack.of(this);
-
-    const endpointActions = [
-      ...(props.certificateRevocationList !== undefined ? ['ec2:ImportClientVpnClientCertificateRevocationList'] : []),
-      ...(props.configurationBucket ? ['ec2:ExportClientVpnClientConfiguration'] : []),
-      ...(props.apiSettings !== undefined ? ['ec2:ModifyClientVpnEndpoint'] : []),
-    ];
-    if (endpointActions.length > 0) {
-      handler.addToRolePolicy(new iam.PolicyStatement({ actions: endpointActions, resources: [props.endpointArn] }));
-    }
-    if (props.configurationBucket && props.configurationKey) {
-      handler.addToRolePolicy(new iam.PolicyStatement({
-        // GetObject answers HeadObject: Delete removes the file only if this resource wrote it.
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [props.configurationBucket.arnForObjects(props.configurationKey)],
-      }));
-      props.configurationBucket.encryptionKey?.grantEncrypt(handler);
-    }
-    if (props.configurationBucket || props.apiSettings !== undefined) {
-      // Delete asks whether an update replaced this resource before it undoes anything.
-      handler.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['cloudformation:DescribeStackResource'],
-        resources: [stack.stackId],
-      }));
-    }
+    const handler = handlerOf(stack);
+    const configurationBucket = props.configurationBucket;
+    const configurationKey = props.configurationKey ?? DEFAULT_CONFIGURATION_KEY;
 
     const properties: SettingsResourceProperties = {
       EndpointId: props.endpointId,
       CertificateRevocationList: props.certificateRevocationList,
-      ConfigurationBucket: props.configurationBucket?.bucketName,
-      ConfigurationKey: props.configurationBucket ? props.configurationKey : undefined,
-      ConfigurationKmsKeyArn: props.configurationBucket?.encryptionKey?.keyArn,
-      ConfigurationInputs: props.configurationBucket ? props.configurationInputs : undefined,
+      ConfigurationBucket: configurationBucket?.bucketName,
+      ConfigurationKey: configurationBucket ? (props.configurationKey ?? `${props.endpointId}.ovpn`) : undefined,
+      ConfigurationKmsKeyArn: configurationBucket?.encryptionKey?.keyArn,
+      ConfigurationInputs: configurationBucket ? props.configurationInputs : undefined,
       ApiSettings: props.apiSettings !== undefined ? stack.toJsonString(props.apiSettings) : undefined,
       SelfServicePortal: props.selfServicePortal,
+      Tags: props.tags,
     };
     const resource = new CustomResource(this, 'Resource', {
       resourceType: SETTINGS_RESOURCE_TYPE,
       serviceToken: handler.functionArn,
       properties: { ...properties },
+      serviceTimeout: SETTINGS_SERVICE_TIMEOUT,
     });
-    // The function's permissions must be in place before it runs (the role is not its child).
-    resource.node.addDependency(handler, handler.role!);
+
+    // This endpoint's permissions, in a policy of its own that the resource depends on: it is
+    // deleted after the resource's Delete has run, however the other endpoints of the stack change.
+    // A policy for a file names the file's place in its id: moving the file makes a new policy,
+    // and the old one, still in force while the Update removes the old file, goes in the cleanup.
+    const access = new iam.Policy(this, configurationBucket ? `Access${placeId(stack, configurationBucket, configurationKey)}` : 'Access', {
+      roles: [handler.role!],
+      statements: [new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateTags',
+          'ec2:DeleteTags',
+          ...(props.certificateRevocationList !== undefined ? ['ec2:ImportClientVpnClientCertificateRevocationList'] : []),
+          ...(configurationBucket ? ['ec2:ExportClientVpnClientConfiguration'] : []),
+          ...(props.apiSettings !== undefined ? ['ec2:ModifyClientVpnEndpoint'] : []),
+        ],
+        resources: [props.endpointArn],
+      })],
+    });
+    if (configurationBucket) {
+      access.addStatements(new iam.PolicyStatement({
+        // GetObject answers HeadObject: a file is removed only if this resource wrote it.
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [configurationBucket.arnForObjects(configurationKey)],
+      }));
+      if (configurationBucket.encryptionKey) {
+        access.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [configurationBucket.encryptionKey.keyArn] }));
+      }
+    }
+    // The function and its permissions must be in place before it runs (the role is not its child).
+    resource.node.addDependency(handler, handler.role!, access);
 
     this.dnsName = resource.getAttString(ATTRIBUTE_DNS_NAME);
     this.selfServicePortalUrl = resource.getAttString(ATTRIBUTE_SELF_SERVICE_PORTAL_URL);
   }
+}
+
+/**
+ * The default key is `<endpoint id>.ovpn`. Its grant covers the key of every endpoint id, so the
+ * Delete that follows a replacement can still remove the old endpoint's file.
+ */
+const DEFAULT_CONFIGURATION_KEY = 'cvpn-endpoint-*.ovpn';
+
+/** A short digest of where the file goes, as the template writes it. */
+function placeId(stack: Stack, bucket: s3.IBucket, key: string): string {
+  const place = JSON.stringify(stack.resolve([bucket.bucketName, key]));
+  return createHash('sha256').update(place).digest('hex').slice(0, 8).toUpperCase();
 }
 
 /** The stack's one settings handler, found in the construct tree or created there. */
@@ -112,7 +139,7 @@ function handlerOf(stack: Stack): EndpointSettingsFunction {
   });
   const handler = new EndpointSettingsFunction(stack, HANDLER_ID, {
     description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
-    timeout: Duration.minutes(5),
+    timeout: SETTINGS_HANDLER_TIMEOUT,
     memorySize: 256,
     // CloudFormation invokes it asynchronously: a retried request would run twice.
     retryAttempts: 0,

@@ -27,11 +27,7 @@ export function endpointFacts(endpoint: IClientVpnEndpoint): EndpointFacts | und
 
 /** Makes a rule or route wait for the endpoint's target network associations. */
 export function dependOnAssociations(resource: CfnResource, endpoint: IClientVpnEndpoint): void {
-  const facts = endpointFacts(endpoint);
-  if (facts) {
-    // All known already: resource dependencies cost less at synthesis than construct ones.
-    facts.associations.forEach((association) => resource.addDependency(association));
-  } else {
-    resource.node.addDependency(endpoint.targetNetworksAssociated);
-  }
+  // The associations themselves when they are known: a DependencyGroup costs more at synthesis.
+  // (CfnResource.addDependency, cheaper still, is deprecated in newer aws-cdk-lib releases.)
+  resource.node.addDependency(...endpointFacts(endpoint)?.associations ?? [endpoint.targetNetworksAssociated]);
 }

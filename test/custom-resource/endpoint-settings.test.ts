@@ -1,12 +1,14 @@
-import { App, CfnElement, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnElement, Fn, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClientVpnEndpoint, ClientVpnUserAuthentication } from '../../src';
+import { ClientVpnEndpoint, ClientVpnEndpointProps, ClientVpnUserAuthentication, TransportProtocol } from '../../src';
+import { SETTINGS_HANDLER_TIMEOUT, SETTINGS_SERVICE_TIMEOUT } from '../../src/custom-resource/endpoint-settings';
 import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, PropsFor, createEndpoint, expectRejected, minimalProps, testStack } from '../util';
 
 // ---------------------------------------------------------------------------
@@ -24,10 +26,15 @@ const EXPORT_CONFIGURATION = 'ec2:ExportClientVpnClientConfiguration';
 const MODIFY_ENDPOINT = 'ec2:ModifyClientVpnEndpoint';
 const DESCRIBE_ENDPOINTS = 'ec2:DescribeClientVpnEndpoints';
 const DESCRIBE_STACK_RESOURCE = 'cloudformation:DescribeStackResource';
+const CREATE_TAGS = 'ec2:CreateTags';
+const DELETE_TAGS = 'ec2:DeleteTags';
+const TAG_ACTIONS = [CREATE_TAGS, DELETE_TAGS];
 const S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
-const ENDPOINT_ACTIONS = [IMPORT_CRL, EXPORT_CONFIGURATION, MODIFY_ENDPOINT];
-/** Actions with a `*` that CDK's own `IKey.grantEncrypt` produces; nothing else may contain one. */
-const KMS_GRANT_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+const ENDPOINT_ACTIONS = [CREATE_TAGS, DELETE_TAGS, IMPORT_CRL, EXPORT_CONFIGURATION, MODIFY_ENDPOINT];
+const GENERATE_DATA_KEY = 'kms:GenerateDataKey';
+/** The key the default configuration key (`<endpoint id>.ovpn`) is granted on: every endpoint id's file. */
+const DEFAULT_KEY_PATTERN = 'cvpn-endpoint-*.ovpn';
+const DEFAULT_POLICY_PREFIX = 'ClientVpnEndpointSettingsHandlerRoleDefaultPolicy';
 
 /** A real CRL (openssl ca -gencrl, ECDSA P-256), 64-character lines. */
 const CRL_LINES = [
@@ -108,14 +115,57 @@ function normalize(statement: any): Statement {
   return { ...statement, Action: asArray(statement.Action), Resource: asArray(statement.Resource) };
 }
 
-/** The statements of the identity policy attached to the settings handler's role. */
+/** The logical id of the settings handler's role. */
+function handlerRoleId(template: Template): string {
+  return onlyFunction(template).properties.Role['Fn::GetAtt'][0];
+}
+
+/** Every IAM policy attached to the settings handler's role, by logical id. */
+function policiesOnHandlerRole(template: Template): Record<string, any> {
+  const roleId = handlerRoleId(template);
+  return Object.fromEntries(Object.entries(template.findResources(POLICY))
+    .filter(([, policy]) => asArray(policy.Properties.Roles).some((role: any) => role.Ref === roleId)));
+}
+
+function statementsOf(policy: any): Statement[] {
+  return asArray(policy.Properties.PolicyDocument.Statement).map(normalize);
+}
+
+/** The statements of every policy attached to the settings handler's role: what the handler may do. */
 function handlerStatements(template: Template): Statement[] {
-  const fn = onlyFunction(template);
-  const roleId = fn.properties.Role['Fn::GetAtt'][0];
-  const policies = Object.values(template.findResources(POLICY))
-    .filter((policy: any) => asArray(policy.Properties.Roles).some((role: any) => role.Ref === roleId));
+  const policies = Object.values(policiesOnHandlerRole(template));
+  expect(policies.length).toBeGreaterThan(0);
+  return policies.flatMap(statementsOf);
+}
+
+/** The logical id of the role's default policy, the one every endpoint shares. */
+function defaultPolicyId(template: Template): string {
+  const ids = Object.keys(policiesOnHandlerRole(template)).filter((id) => id.startsWith(DEFAULT_POLICY_PREFIX));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** The statements of the role's default policy. */
+function defaultPolicyStatements(template: Template): Statement[] {
+  return statementsOf(template.findResources(POLICY)[defaultPolicyId(template)]);
+}
+
+/** The logical ids of the endpoints' own policies on the handler role: every policy on it but the default one. */
+function accessPolicyIds(template: Template): string[] {
+  const defaultId = defaultPolicyId(template);
+  return Object.keys(policiesOnHandlerRole(template)).filter((id) => id !== defaultId).sort();
+}
+
+/** An endpoint's own policy: its construct, its logical id and its statements in the template. */
+function accessPolicyOf(template: Template, stack: Stack, endpoint: ClientVpnEndpoint) {
+  const settings = endpoint.node.findChild('Settings');
+  const policies = settings.node.children.filter((child): child is iam.Policy => child instanceof iam.Policy);
   expect(policies).toHaveLength(1);
-  return asArray((policies[0] as any).Properties.PolicyDocument.Statement).map(normalize);
+  const construct = policies[0];
+  const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const resource = template.findResources(POLICY)[id];
+  expect(resource).toBeDefined();
+  return { construct, id, resource, statements: statementsOf(resource) };
 }
 
 /** Every statement of every IAM policy in a template: policies, managed policies, inline role policies. */
@@ -161,6 +211,13 @@ function flatten(value: unknown): string {
     }
   }
   return JSON.stringify(value);
+}
+
+/** Whether an IAM resource pattern (`*` any run of characters, `?` one character) matches a resource. */
+function iamPatternMatches(pattern: string, resource: string): boolean {
+  const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const regexp = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c))).join('');
+  return new RegExp(`^${regexp}$`).test(resource);
 }
 
 /** The ARN of an endpoint of the fixture's stack (us-east-1, 123456789012), as `flatten` renders it. */
@@ -286,7 +343,7 @@ describe('one handler function per stack', () => {
     expect(statementsWith(statements, IMPORT_CRL).flatMap((s) => s.Resource).map(flatten)).toEqual([endpointArnText(f.stack, root)]);
   });
 
-  test('each endpoint adds its own permissions to the shared role, scoped to its own ARN', () => {
+  test('each endpoint has a policy of its own on the shared role, scoped to its own ARN', () => {
     const f = testStack();
     const withCrl = createEndpoint(f, { certificateRevocationList: CRL }, 'WithCrl');
     const withApi = createEndpoint(f, { apiSettings: { NewSetting: true } }, 'WithApi');
@@ -294,11 +351,17 @@ describe('one handler function per stack', () => {
     template.resourceCountIs(FUNCTION, 1);
     template.resourceCountIs(SETTINGS, 2);
 
+    const crlPolicy = accessPolicyOf(template, f.stack, withCrl);
+    const apiPolicy = accessPolicyOf(template, f.stack, withApi);
+    expect(accessPolicyIds(template)).toEqual([crlPolicy.id, apiPolicy.id].sort());
+    expect(crlPolicy.statements.flatMap((s) => s.Resource).map(flatten)).toEqual([endpointArnText(f.stack, withCrl)]);
+    expect(apiPolicy.statements.flatMap((s) => s.Resource).map(flatten)).toEqual([endpointArnText(f.stack, withApi)]);
+    expect(statementsWith(crlPolicy.statements, MODIFY_ENDPOINT)).toEqual([]);
+    expect(statementsWith(apiPolicy.statements, IMPORT_CRL)).toEqual([]);
+
     const statements = handlerStatements(template);
-    const importResources = statementsWith(statements, IMPORT_CRL).flatMap((s) => s.Resource).map(flatten);
-    const modifyResources = statementsWith(statements, MODIFY_ENDPOINT).flatMap((s) => s.Resource).map(flatten);
-    expect(importResources).toEqual([endpointArnText(f.stack, withCrl)]);
-    expect(modifyResources).toEqual([endpointArnText(f.stack, withApi)]);
+    expect(statementsWith(statements, IMPORT_CRL).flatMap((s) => s.Resource).map(flatten)).toEqual([endpointArnText(f.stack, withCrl)]);
+    expect(statementsWith(statements, MODIFY_ENDPOINT).flatMap((s) => s.Resource).map(flatten)).toEqual([endpointArnText(f.stack, withApi)]);
   });
 
   test('two stacks in one app get one function each, each custom resource using its own stack\'s function', () => {
@@ -357,11 +420,17 @@ describe('one handler function per stack', () => {
 // ---------------------------------------------------------------------------
 
 describe('permissions of the settings handler', () => {
-  test('reading dnsName grants only ec2:DescribeClientVpnEndpoints, on *, in the stack\'s region, and writing to its own log group', () => {
-    const { template } = build(() => ({}), (endpoint) => void endpoint.dnsName);
-    const statements = handlerStatements(template);
+  test.each<[string, PropsFor]>([
+    ['dnsName only', () => ({})],
+    ['every feature, KMS bucket', (f) => ({
+      certificateRevocationList: CRL,
+      clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', { encryption: s3.BucketEncryption.KMS }),
+      apiSettings: { NewSetting: true },
+    })],
+  ])('with %s, the role\'s default policy holds only ec2:DescribeClientVpnEndpoints (on *, in the stack\'s region) and writing to its own log group', (_name, props) => {
+    const { template } = build(props, (endpoint) => void endpoint.dnsName);
     const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('ClientVpnEndpointSettingsHandlerLogs'));
-    expect(statements).toEqual([{
+    expect(defaultPolicyStatements(template)).toEqual([{
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [{ 'Fn::GetAtt': [logGroup, 'Arn'] }],
@@ -371,6 +440,27 @@ describe('permissions of the settings handler', () => {
       Resource: ['*'],
       Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
     }]);
+  });
+
+  test('reading dnsName alone gives the endpoint a policy of its own that allows only tagging it', () => {
+    const { template, stack, endpoint } = build(() => ({}), (e) => void e.dnsName);
+    const access = accessPolicyOf(template, stack, endpoint);
+    expect(access.construct.node.id).toBe('Access');
+    expect(access.statements).toHaveLength(1);
+    expect(access.statements[0].Effect).toBe('Allow');
+    expect(access.statements[0].Action).toEqual(TAG_ACTIONS);
+    expect(access.statements[0].Resource.map(flatten)).toEqual([endpointArnText(stack, endpoint)]);
+    expect(accessPolicyIds(template)).toEqual([access.id]);
+  });
+
+  test('the endpoint\'s policy is attached to the shared handler role, and to nothing else', () => {
+    const { template, stack, endpoint } = build(() => ({ certificateRevocationList: CRL }));
+    const access = accessPolicyOf(template, stack, endpoint);
+    expect(access.resource.Properties.Roles).toEqual([{ Ref: handlerRoleId(template) }]);
+    expect(access.resource.Properties.Users).toBeUndefined();
+    expect(access.resource.Properties.Groups).toBeUndefined();
+    // One role for the function: the endpoint's permissions reach the handler through it alone.
+    template.resourceCountIs('AWS::IAM::Role', 1);
   });
 
   test('the handler role has no managed policy: AWSLambdaBasicExecutionRole would allow every log group', () => {
@@ -403,41 +493,46 @@ describe('permissions of the settings handler', () => {
     expect(statementsWith(statements, DESCRIBE_ENDPOINTS)).toHaveLength(1);
   });
 
-  test.each<[string, PropsFor, string[]]>([
-    ['nothing but dnsName', () => ({}), []],
-    ['certificateRevocationList', () => ({ certificateRevocationList: CRL }), [IMPORT_CRL]],
-    ['clientConfigurationBucket', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }), [EXPORT_CONFIGURATION]],
-    ['apiSettings', () => ({ apiSettings: { NewSetting: true } }), [MODIFY_ENDPOINT]],
+  test.each<[string, PropsFor, string[], number]>([
+    ['nothing but dnsName', () => ({}), [], 1],
+    ['certificateRevocationList', () => ({ certificateRevocationList: CRL }), [IMPORT_CRL], 1],
+    ['clientConfigurationBucket', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }), [EXPORT_CONFIGURATION], 2],
+    ['clientConfigurationBucket (KMS)', (f) => ({
+      clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', { encryption: s3.BucketEncryption.KMS }),
+    }), [EXPORT_CONFIGURATION], 3],
+    ['apiSettings', () => ({ apiSettings: { NewSetting: true } }), [MODIFY_ENDPOINT], 1],
     ['all three', (f) => ({
       certificateRevocationList: CRL,
       clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'),
       apiSettings: { NewSetting: true },
-    }), [IMPORT_CRL, EXPORT_CONFIGURATION, MODIFY_ENDPOINT]],
-  ])('with %s, the endpoint actions granted are exactly the features used, on the endpoint\'s ARN', (_name, props, expected) => {
+    }), [IMPORT_CRL, EXPORT_CONFIGURATION, MODIFY_ENDPOINT], 2],
+  ])('with %s, the endpoint\'s policy allows tagging and exactly the features used, on the endpoint\'s ARN', (_name, props, features, statementCount) => {
     const { template, stack, endpoint } = build(props, (e) => void e.dnsName);
+    const access = accessPolicyOf(template, stack, endpoint);
+    expect(access.statements).toHaveLength(statementCount);
+    const onEndpoint = access.statements[0];
+    expect(onEndpoint.Effect).toBe('Allow');
+    expect([...onEndpoint.Action].sort()).toEqual([...TAG_ACTIONS, ...features].sort());
+    expect(onEndpoint.Resource).toHaveLength(1);
+    const arn = onEndpoint.Resource[0] as any;
+    // formatArn's Fn::Join: the partition, the resource type and the endpoint's Ref.
+    expect(arn['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: 'AWS::Partition' }, endpointRef(stack, endpoint)]));
+    expect(flatten(arn)).toBe(endpointArnText(stack, endpoint));
+    // No other statement of the handler's policies names an endpoint action.
     const statements = handlerStatements(template);
-    const granted = allActions(statements).filter((a) => ENDPOINT_ACTIONS.includes(a));
-    expect([...granted].sort()).toEqual([...expected].sort());
-    for (const action of expected) {
-      const withAction = statementsWith(statements, action);
-      expect(withAction).toHaveLength(1);
-      expect(withAction[0].Effect).toBe('Allow');
-      expect(withAction[0].Resource).toHaveLength(1);
-      const arn = withAction[0].Resource[0] as any;
-      // formatArn's Fn::Join: the partition, the resource type and the endpoint's Ref.
-      expect(arn['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: 'AWS::Partition' }, endpointRef(stack, endpoint)]));
-      expect(flatten(arn)).toContain(':client-vpn-endpoint/');
-      expect(flatten(arn)).toBe(endpointArnText(stack, endpoint));
+    for (const action of ENDPOINT_ACTIONS) {
+      expect(statementsWith(statements, action)).toHaveLength([...TAG_ACTIONS, ...features].includes(action) ? 1 : 0);
     }
+    expect(allActions(defaultPolicyStatements(template)).filter((a) => ENDPOINT_ACTIONS.includes(a))).toEqual([]);
   });
 
   test('the endpoint ARN statement matches formatArn\'s Fn::Join exactly', () => {
     const { template, stack, endpoint } = build(() => ({ certificateRevocationList: CRL }));
     template.hasResourceProperties(POLICY, {
       PolicyDocument: {
-        Statement: Match.arrayWith([{
+        Statement: [{
           Effect: 'Allow',
-          Action: IMPORT_CRL,
+          Action: [CREATE_TAGS, DELETE_TAGS, IMPORT_CRL],
           Resource: {
             'Fn::Join': ['', [
               'arn:',
@@ -446,8 +541,9 @@ describe('permissions of the settings handler', () => {
               endpointRef(stack, endpoint),
             ]],
           },
-        }]),
+        }],
       },
+      Roles: [{ Ref: handlerRoleId(template) }],
     });
   });
 
@@ -470,37 +566,49 @@ describe('permissions of the settings handler', () => {
       `arn:\${Ref:AWS::Partition}:ec2:\${Ref:AWS::Region}:\${Ref:AWS::AccountId}:client-vpn-endpoint/\${Ref:${logicalId(stack, endpoint)}}`);
   });
 
-  test('the S3 actions are granted on the one object ARN (bucket ARN + "/" + default key), never bucket-wide', () => {
+  test('with the default key, the S3 actions are granted on the objects named like an endpoint\'s file, never bucket-wide', () => {
     const { template, stack, endpoint } = build((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }));
     const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
-    const statements = handlerStatements(template);
-    const s3Statements = statements.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+    const s3Statements = accessPolicyOf(template, stack, endpoint).statements.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
     expect(s3Statements).toHaveLength(1);
     expect(s3Statements[0].Action).toEqual(S3_OBJECT_ACTIONS);
-    expect(s3Statements[0].Resource).toHaveLength(1);
-    expect(s3Statements[0].Resource[0]).toEqual({
-      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/', endpointRef(stack, endpoint), '.ovpn']],
-    });
-    const text = flatten(s3Statements[0].Resource[0]);
-    expect(text).toBe(`\${GetAtt:${bucketId}.Arn}/\${Ref:${logicalId(stack, endpoint)}}.ovpn`);
-    expect(text).not.toContain('*');
+    expect(s3Statements[0].Resource).toEqual([{
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${DEFAULT_KEY_PATTERN}`]],
+    }]);
+    expect(handlerStatements(template).filter((s) => s.Action.some((a) => a.startsWith('s3:')))).toHaveLength(1);
   });
 
-  test('an explicit key is the object the S3 actions are granted on', () => {
-    const { template } = build((f) => ({
+  test('the default key\'s pattern covers the file of every endpoint id, so the Delete after a replacement can remove the old one', () => {
+    const { template, stack, endpoint } = build((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }));
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    const [grant] = accessPolicyOf(template, stack, endpoint).statements.filter((s) => s.Action.includes('s3:PutObject'));
+    const pattern = flatten(grant.Resource[0]);
+    expect(pattern).toBe(`\${GetAtt:${bucketId}.Arn}/${DEFAULT_KEY_PATTERN}`);
+    // The key the custom resource writes is the endpoint's id and '.ovpn'.
+    const key = flatten(onlySettings(template).properties.ConfigurationKey);
+    expect(key).toBe(`\${Ref:${logicalId(stack, endpoint)}}.ovpn`);
+    const covers = (objectKey: string) => iamPatternMatches(pattern, `\${GetAtt:${bucketId}.Arn}/${objectKey}`);
+    for (const id of ['cvpn-endpoint-0123456789abcdef0', 'cvpn-endpoint-01234567', 'cvpn-endpoint-0fedcba9876543210']) {
+      expect(covers(key.replace(`\${Ref:${logicalId(stack, endpoint)}}`, id))).toBe(true);
+    }
+    for (const other of ['office.ovpn', 'vpn/cvpn-endpoint-0123456789abcdef0.ovpn', 'cvpn-endpoint-0123456789abcdef0.ovpn.bak', 'cvpn-endpoint-0123456789abcdef0.txt']) {
+      expect(covers(other)).toBe(false);
+    }
+  });
+
+  test('an explicit key is the one object the S3 actions are granted on', () => {
+    const { template, stack, endpoint } = build((f) => ({
       clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'),
       clientConfigurationKey: 'vpn/clients/office.ovpn',
     }));
     const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
-    template.hasResourceProperties(POLICY, {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: S3_OBJECT_ACTIONS,
-          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/vpn/clients/office.ovpn']] },
-        }]),
-      },
-    });
+    const s3Statements = accessPolicyOf(template, stack, endpoint).statements.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([{
+      Effect: 'Allow',
+      Action: S3_OBJECT_ACTIONS,
+      Resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/vpn/clients/office.ovpn']] }],
+    }]);
+    expect(flatten(s3Statements[0].Resource[0])).not.toContain('*');
   });
 
   test('an imported bucket is scoped to its literal object ARN', () => {
@@ -513,6 +621,18 @@ describe('permissions of the settings handler', () => {
     expect(s3Statements[0].Resource.map(flatten)).toEqual(['arn:${Ref:AWS::Partition}:s3:::vpn-configs/office.ovpn']);
   });
 
+  test('a bucket of another stack is granted through its exported ARN', () => {
+    const f = testStack();
+    const other = new Stack(f.app, 'Buckets', { env: { account: '123456789012', region: 'us-east-1' } });
+    const endpoint = createEndpoint(f, { clientConfigurationBucket: new s3.Bucket(other, 'Bucket') });
+    const template = Template.fromStack(f.stack);
+    const [grant] = accessPolicyOf(template, f.stack, endpoint).statements.filter((s) => s.Action.includes('s3:PutObject'));
+    expect(grant.Resource).toEqual([{
+      'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/^Buckets:ExportsOutputFnGetAttBucket.*Arn/) }, `/${DEFAULT_KEY_PATTERN}`]],
+    }]);
+    expect(() => f.app.synth()).not.toThrow();
+  });
+
   test.each<[string, PropsFor]>([
     ['dnsName only', () => ({})],
     ['certificateRevocationList', () => ({ certificateRevocationList: CRL })],
@@ -523,22 +643,19 @@ describe('permissions of the settings handler', () => {
     expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('kms:'))).toEqual([]);
   });
 
-  test('a KMS-encrypted bucket grants encryption with its key, and only its key', () => {
-    const { template } = build((f) => ({
+  test('a KMS-encrypted bucket grants kms:GenerateDataKey on its key, and nothing else of KMS', () => {
+    const { template, stack, endpoint } = build((f) => ({
       clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', { encryption: s3.BucketEncryption.KMS }),
     }));
     const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
     const kmsStatements = handlerStatements(template).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-    expect(kmsStatements).toHaveLength(1);
-    expect(kmsStatements[0].Action).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey*']));
-    // Writing and heading the object needs no decryption: nothing beyond grantEncrypt.
-    for (const action of kmsStatements[0].Action) {
-      expect([...KMS_GRANT_ENCRYPT_ACTIONS, 'kms:GenerateDataKey']).toContain(action);
-    }
-    expect(kmsStatements[0].Resource).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    // Writing and heading the object needs a data key and no decryption.
+    expect(kmsStatements).toEqual([{ Effect: 'Allow', Action: [GENERATE_DATA_KEY], Resource: [{ 'Fn::GetAtt': [keyId, 'Arn'] }] }]);
+    expect(accessPolicyOf(template, stack, endpoint).statements).toContainEqual(kmsStatements[0]);
+    expect(allActions(defaultPolicyStatements(template)).filter((a) => a.startsWith('kms:'))).toEqual([]);
   });
 
-  test('a bucket with an imported customer key grants encryption with that key ARN', () => {
+  test('a bucket with an imported customer key grants kms:GenerateDataKey on that key ARN', () => {
     const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     const { template } = build((f) => ({
       clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', {
@@ -547,9 +664,7 @@ describe('permissions of the settings handler', () => {
       }),
     }));
     const kmsStatements = handlerStatements(template).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-    expect(kmsStatements).toHaveLength(1);
-    expect(kmsStatements[0].Action).toContain('kms:Encrypt');
-    expect(kmsStatements[0].Resource).toEqual([keyArn]);
+    expect(kmsStatements).toEqual([{ Effect: 'Allow', Action: [GENERATE_DATA_KEY], Resource: [keyArn] }]);
   });
 
   test('an S3-managed bucket grants no KMS action', () => {
@@ -561,21 +676,28 @@ describe('permissions of the settings handler', () => {
     expect(actions).toEqual(expect.arrayContaining(S3_OBJECT_ACTIONS));
   });
 
-  test.each<[string, boolean, PropsFor]>([
-    ['dnsName only', false, () => ({})],
-    ['certificateRevocationList', false, () => ({ certificateRevocationList: CRL })],
-    ['clientConfigurationBucket', true, (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') })],
-    ['apiSettings', true, () => ({ apiSettings: { NewSetting: true } })],
-  ])('with %s, cloudformation:DescribeStackResource on the stack id is granted: %s', (_name, granted, props) => {
-    const { template } = build(props, (e) => void e.dnsName);
-    const statements = statementsWith(handlerStatements(template), DESCRIBE_STACK_RESOURCE);
-    if (!granted) {
-      expect(statements).toEqual([]);
-      return;
-    }
-    expect(statements).toHaveLength(1);
-    expect(statements[0].Action).toEqual([DESCRIBE_STACK_RESOURCE]);
-    expect(statements[0].Resource).toEqual([{ Ref: 'AWS::StackId' }]);
+  test.each<[string, PropsFor]>([
+    ['dnsName only', () => ({})],
+    ['certificateRevocationList', () => ({ certificateRevocationList: CRL })],
+    ['clientConfigurationBucket', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') })],
+    ['apiSettings', () => ({ apiSettings: { NewSetting: true } })],
+    ['every feature and tags', (f) => ({
+      certificateRevocationList: CRL,
+      clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', { encryption: s3.BucketEncryption.KMS }),
+      clientConfigurationKey: 'office.ovpn',
+      apiSettings: { NewSetting: true },
+    })],
+  ])('with %s, no IAM policy of the stack grants cloudformation:DescribeStackResource, nor any CloudFormation action', (_name, props) => {
+    const { template, endpoint } = build(props, (e) => {
+      void e.dnsName;
+      Tags.of(e).add('team', 'platform');
+    });
+    expect(endpoint.node.tryFindChild('Settings')).toBeDefined();
+    const actions = allActions(allIamStatements(template));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions).not.toContain(DESCRIBE_STACK_RESOURCE);
+    expect(actions.filter((a) => a.toLowerCase().startsWith('cloudformation:'))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('DescribeStackResource');
   });
 
   test.each<[string, PropsFor]>([
@@ -598,31 +720,215 @@ describe('permissions of the settings handler', () => {
     for (const statement of statements) {
       expect(statement.NotAction).toBeUndefined();
       for (const action of statement.Action) {
-        expect(action).not.toBe('*');
-        expect(action).not.toMatch(/^[^:]*:\*$/);
-        // Only CDK's grantEncrypt brings partial wildcards (kms:ReEncrypt*, kms:GenerateDataKey*).
-        if (action.includes('*')) {
-          expect(KMS_GRANT_ENCRYPT_ACTIONS).toContain(action);
-        }
+        expect(action).not.toContain('*');
       }
     }
   });
 
-  test('no handler statement is Deny, NotAction or NotResource, and every resource but Describe\'s is specific', () => {
+  test('no handler statement is Deny, NotAction or NotResource, and the only wildcards in resources are Describe\'s and the default key\'s', () => {
     const { template } = build((f) => ({
       certificateRevocationList: CRL,
       clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket', { encryption: s3.BucketEncryption.KMS }),
       apiSettings: { NewSetting: true },
     }));
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    const withWildcard: string[] = [];
     for (const statement of handlerStatements(template)) {
       expect(statement.Effect).toBe('Allow');
       expect(statement.NotAction).toBeUndefined();
       expect(statement.NotResource).toBeUndefined();
-      if (!statement.Action.includes(DESCRIBE_ENDPOINTS)) {
-        for (const resource of statement.Resource) {
-          expect(flatten(resource)).not.toContain('*');
-        }
-      }
+      withWildcard.push(...statement.Resource.map(flatten).filter((resource) => resource.includes('*')));
+    }
+    expect(withWildcard.sort()).toEqual(['*', `\${GetAtt:${bucketId}.Arn}/${DEFAULT_KEY_PATTERN}`].sort());
+  });
+});
+
+// ---------------------------------------------------------------------------
+// One policy per endpoint
+// ---------------------------------------------------------------------------
+
+describe('each endpoint\'s own policy', () => {
+  test('the custom resource depends on its endpoint\'s policy, the function, the role and the role\'s default policy', () => {
+    const { template, stack, endpoint } = build(() => ({ certificateRevocationList: CRL }));
+    const access = accessPolicyOf(template, stack, endpoint);
+    expect(onlySettings(template).dependsOn).toEqual(expect.arrayContaining([
+      onlyFunction(template).id, handlerRoleId(template), defaultPolicyId(template), access.id,
+    ]));
+  });
+
+  test.each<[string, PropsFor]>([
+    ['dnsName only', () => ({})],
+    ['an export', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') })],
+    ['an export to a literal key', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: 'a.ovpn' })],
+  ])('with %s, the policy depends on nothing of the custom resource: it is created before it and deleted after it', (_name, props) => {
+    const { template, stack, endpoint } = build(props, (e) => void e.dnsName);
+    const access = accessPolicyOf(template, stack, endpoint);
+    const settingsId = onlySettings(template).id;
+    expect(asArray(access.resource.DependsOn)).not.toContain(settingsId);
+    expect(JSON.stringify(access.resource.Properties)).not.toContain(settingsId);
+  });
+
+  test('two endpoints get two policies on the one role, each custom resource depending on its own and not the other\'s', () => {
+    const f = testStack();
+    const a = createEndpoint(f, { certificateRevocationList: CRL }, 'A');
+    const b = createEndpoint(f, { clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }, 'B');
+    const template = Template.fromStack(f.stack);
+    template.resourceCountIs(FUNCTION, 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    const policyA = accessPolicyOf(template, f.stack, a);
+    const policyB = accessPolicyOf(template, f.stack, b);
+    expect(accessPolicyIds(template)).toEqual([policyA.id, policyB.id].sort());
+    expect(policyA.statements[0].Resource.map(flatten)).toEqual([endpointArnText(f.stack, a)]);
+    expect(policyB.statements[0].Resource.map(flatten)).toEqual([endpointArnText(f.stack, b)]);
+    expect([...policyA.statements[0].Action].sort()).toEqual([...TAG_ACTIONS, IMPORT_CRL].sort());
+    expect([...policyB.statements[0].Action].sort()).toEqual([...TAG_ACTIONS, EXPORT_CONFIGURATION].sort());
+
+    const settings = template.findResources(SETTINGS);
+    const settingsOf = (endpoint: ClientVpnEndpoint) => Object.values(settings)
+      .find((resource) => JSON.stringify(resource.Properties.EndpointId) === JSON.stringify(endpointRef(f.stack, endpoint)))!;
+    expect(settingsOf(a).DependsOn).toContain(policyA.id);
+    expect(settingsOf(a).DependsOn).not.toContain(policyB.id);
+    expect(settingsOf(b).DependsOn).toContain(policyB.id);
+    expect(settingsOf(b).DependsOn).not.toContain(policyA.id);
+  });
+
+  /** A stack with endpoint B (every feature) and, as `a` says, endpoint A with every feature, with none, or without A. */
+  function twoEndpoints(a: 'every feature' | 'no feature' | 'removed') {
+    const f = testStack();
+    if (a !== 'removed') {
+      const endpointA = createEndpoint(f, a === 'every feature' ? {
+        certificateRevocationList: CRL,
+        clientConfigurationBucket: new s3.Bucket(f.stack, 'BucketA', { encryption: s3.BucketEncryption.KMS }),
+        apiSettings: { NewSetting: true },
+      } : {}, 'A');
+      void endpointA.dnsName;
+    }
+    const b = createEndpoint(f, {
+      certificateRevocationList: CRL,
+      clientConfigurationBucket: new s3.Bucket(f.stack, 'BucketB', { encryption: s3.BucketEncryption.KMS }),
+      clientConfigurationKey: 'b.ovpn',
+      apiSettings: { NewSetting: true },
+    }, 'B');
+    const template = Template.fromStack(f.stack);
+    return { template, policyB: accessPolicyOf(template, f.stack, b), defaultPolicy: template.findResources(POLICY)[defaultPolicyId(template)] };
+  }
+
+  test.each(['no feature', 'removed'] as const)('removing the features of one endpoint (%s) does not change the other\'s policy', (variant) => {
+    const before = twoEndpoints('every feature');
+    const after = twoEndpoints(variant);
+    expect(after.policyB.id).toBe(before.policyB.id);
+    expect(after.policyB.resource).toEqual(before.policyB.resource);
+    // Nor the policy every endpoint shares.
+    expect(after.defaultPolicy).toEqual(before.defaultPolicy);
+    expect(accessPolicyIds(after.template)).toHaveLength(variant === 'removed' ? 1 : 2);
+  });
+
+  function policyIdFor(props: PropsFor, shape: (f: ReturnType<typeof testStack>) => void = () => undefined) {
+    const f = testStack();
+    shape(f);
+    const endpoint = createEndpoint(f, props(f));
+    void endpoint.dnsName;
+    const template = Template.fromStack(f.stack);
+    const access = accessPolicyOf(template, f.stack, endpoint);
+    return { id: access.id, constructId: access.construct.node.id, resource: access.resource };
+  }
+
+  test('without an export the policy is Access; with one, Access and 8 hexadecimal digits of where the file goes', () => {
+    expect(policyIdFor(() => ({})).constructId).toBe('Access');
+    expect(policyIdFor(() => ({ certificateRevocationList: CRL, apiSettings: { NewSetting: 1 } })).constructId).toBe('Access');
+    expect(policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') })).constructId).toMatch(/^Access[0-9A-F]{8}$/);
+  });
+
+  test('the policy id is the same for the same place, synthesis after synthesis', () => {
+    const props: PropsFor = (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: 'office.ovpn' });
+    expect(policyIdFor(props).id).toBe(policyIdFor(props).id);
+  });
+
+  test('changing the literal key gives the policy a new id, so the old grant outlives the Update that removes the old file', () => {
+    const one = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: 'one.ovpn' }));
+    const two = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: 'two.ovpn' }));
+    const byDefault = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }));
+    expect(new Set([one.id, two.id, byDefault.id]).size).toBe(3);
+    expect(new Set([one.constructId, two.constructId, byDefault.constructId]).size).toBe(3);
+  });
+
+  test('changing a token key gives the policy a new id too', () => {
+    const one = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: Fn.importValue('KeyOne') }));
+    const two = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), clientConfigurationKey: Fn.importValue('KeyTwo') }));
+    expect(one.id).not.toBe(two.id);
+  });
+
+  test.each<[string, PropsFor, PropsFor]>([
+    ['another bucket of the stack', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'One') }),
+      (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Two') })],
+    ['another imported bucket', (f) => ({ clientConfigurationBucket: s3.Bucket.fromBucketName(f.stack, 'Imported', 'bucket-one') }),
+      (f) => ({ clientConfigurationBucket: s3.Bucket.fromBucketName(f.stack, 'Imported', 'bucket-two') })],
+    ['another bucket, same literal key', (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'One'), clientConfigurationKey: 'office.ovpn' }),
+      (f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Two'), clientConfigurationKey: 'office.ovpn' })],
+  ])('changing the bucket (%s) gives the policy a new id', (_name, before, after) => {
+    expect(policyIdFor(before).id).not.toBe(policyIdFor(after).id);
+  });
+
+  test('removing the export gives the policy a new id: the one that allowed writing the file stays until the cleanup', () => {
+    const exported = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket') }));
+    const notExported = policyIdFor((f) => {
+      new s3.Bucket(f.stack, 'Bucket');
+      return {};
+    });
+    expect(exported.id).not.toBe(notExported.id);
+    expect(notExported.constructId).toBe('Access');
+  });
+
+  test.each<[string, Partial<ClientVpnEndpointProps>]>([
+    ['the default key', {}],
+    ['a literal key', { clientConfigurationKey: 'office.ovpn' }],
+  ])('replacing the endpoint keeps the policy, id and document, with %s', (_name, key) => {
+    const before = policyIdFor((f) => ({ clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'), ...key }));
+    // The client CIDR block and the transport protocol cannot change in place: CloudFormation replaces the endpoint.
+    const replaced = policyIdFor((f) => ({
+      clientConfigurationBucket: new s3.Bucket(f.stack, 'Bucket'),
+      clientCidrBlock: '10.200.0.0/22',
+      transportProtocol: TransportProtocol.TCP,
+      ...key,
+    }));
+    expect(replaced.id).toBe(before.id);
+    expect(replaced.constructId).toBe(before.constructId);
+    expect(replaced.resource).toEqual(before.resource);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// How long CloudFormation waits
+// ---------------------------------------------------------------------------
+
+describe('ServiceTimeout', () => {
+  test('the exported timeouts: the handler runs 5 minutes at most, CloudFormation waits a minute longer', () => {
+    expect(SETTINGS_HANDLER_TIMEOUT.toSeconds()).toBe(300);
+    expect(SETTINGS_SERVICE_TIMEOUT.toSeconds()).toBe(SETTINGS_HANDLER_TIMEOUT.toSeconds() + 60);
+  });
+
+  test('the function\'s Timeout is the handler timeout, and the custom resource\'s ServiceTimeout a minute more, within CloudFormation\'s bounds', () => {
+    const { template } = build(() => ({ certificateRevocationList: CRL }));
+    const fn = onlyFunction(template);
+    expect(fn.properties.Timeout).toBe(SETTINGS_HANDLER_TIMEOUT.toSeconds());
+    const serviceTimeout = onlySettings(template).properties.ServiceTimeout;
+    expect(`${serviceTimeout}`).toMatch(/^\d+$/);
+    expect(Number(serviceTimeout)).toBe(SETTINGS_SERVICE_TIMEOUT.toSeconds());
+    expect(Number(serviceTimeout)).toBe(fn.properties.Timeout + 60);
+    // CloudFormation takes 1 to 3600 seconds; the answer must be able to arrive after the function's last second.
+    expect(Number(serviceTimeout)).toBeGreaterThan(fn.properties.Timeout);
+    expect(Number(serviceTimeout)).toBeLessThanOrEqual(3600);
+  });
+
+  test('every endpoint\'s custom resource has the ServiceTimeout, however it came to exist', () => {
+    const f = testStack();
+    void createEndpoint(f, {}, 'Read').dnsName;
+    createEndpoint(f, { apiSettings: { NewSetting: 1 } }, 'Api');
+    Tags.of(createEndpoint(f, {}, 'Tagged')).add('team', 'platform');
+    const settings = Object.values(Template.fromStack(f.stack).findResources(SETTINGS));
+    expect(settings).toHaveLength(3);
+    for (const resource of settings) {
+      expect(resource.Properties.ServiceTimeout).toBe(`${SETTINGS_SERVICE_TIMEOUT.toSeconds()}`);
     }
   });
 });
@@ -637,6 +943,7 @@ describe('properties of the settings custom resource', () => {
     const fn = onlyFunction(template);
     expect(onlySettings(template).properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+      ServiceTimeout: '360',
       EndpointId: endpointRef(stack, endpoint),
       SelfServicePortal: 'disabled',
     });
@@ -737,29 +1044,20 @@ describe('properties of the settings custom resource', () => {
     expect(JSON.parse(flatten(json).replace(`\${Ref:${bucketId}}`, 'my-bucket'))).toEqual({ NewSetting: 'my-bucket', Other: 3 });
   });
 
-  test('the custom resource depends on the handler function and its role policy', () => {
-    const { template } = build(() => ({ certificateRevocationList: CRL }));
-    const fn = onlyFunction(template);
-    const roleId = fn.properties.Role['Fn::GetAtt'][0];
-    const policyIds = Object.entries(template.findResources(POLICY))
-      .filter(([, policy]) => asArray(policy.Properties.Roles).some((role: any) => role.Ref === roleId))
-      .map(([id]) => id);
-    expect(policyIds).toHaveLength(1);
-    expect(onlySettings(template).dependsOn).toEqual(expect.arrayContaining([fn.id, policyIds[0]]));
-  });
-
-  test('the custom resource of every endpoint in a stack depends on the shared role policy', () => {
+  test('the custom resource of every endpoint in a stack depends on the shared function, role and default policy, and on its own policy', () => {
     const f = testStack();
-    void createEndpoint(f, {}, 'A').dnsName;
-    void createEndpoint(f, { apiSettings: { NewSetting: 1 } }, 'B');
+    const a = createEndpoint(f, {}, 'A');
+    void a.dnsName;
+    const b = createEndpoint(f, { apiSettings: { NewSetting: 1 } }, 'B');
     const template = Template.fromStack(f.stack);
     const fn = onlyFunction(template);
-    const policyIds = Object.keys(template.findResources(POLICY));
-    expect(policyIds).toHaveLength(1);
+    const shared = [fn.id, handlerRoleId(template), defaultPolicyId(template)];
+    const own = [accessPolicyOf(template, f.stack, a).id, accessPolicyOf(template, f.stack, b).id];
     const settings = Object.values(template.findResources(SETTINGS));
     expect(settings).toHaveLength(2);
     for (const resource of settings) {
-      expect(resource.DependsOn).toEqual(expect.arrayContaining([fn.id, policyIds[0]]));
+      expect(resource.DependsOn).toEqual(expect.arrayContaining(shared));
+      expect(resource.DependsOn.filter((id: string) => own.includes(id))).toHaveLength(1);
     }
   });
 });
@@ -983,7 +1281,7 @@ describe('apiSettings validation', () => {
     const json = onlySettings(template).properties.ApiSettings;
     expect(JSON.parse(typeof json === 'string' ? json : flatten(json))).toEqual({ NewSetting: true });
     template.hasResourceProperties(POLICY, {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: MODIFY_ENDPOINT })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith([MODIFY_ENDPOINT]) })]) },
     });
   });
 

@@ -6,6 +6,7 @@
 // CIDR arithmetic is bit arithmetic on addresses.
 /* eslint-disable no-bitwise */
 import { isIP } from 'net';
+import { Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
@@ -222,9 +223,12 @@ export const MUTATIONS: Mutate[] = [
 
   // booleans given other types
   (spec) => fc.record({
-    prop: fc.constantFrom('splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'logging', 'authorizeAllUsersToVpcCidr'),
+    prop: fc.constantFrom('splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'logging', 'authorizeAllUsersToVpcCidr',
+      'tagsAtCreation'),
     value: fc.constantFrom<unknown>('true', 'false', 0, 1, 'yes', [], {}),
   }).map(({ prop, value }) => raw(`${prop} not a boolean`, [prop], { ...spec, logging: { kind: 'default' } }, prop, value)),
+  // a boolean that decides which resources exist, given a token
+  (spec) => fc.boolean().map((value) => raw('tagsAtCreation a token', ['tagsAtCreation'], spec, 'tagsAtCreation', Lazy.any({ produce: () => value }))),
 
   // description
   (spec) => fc.constantFrom<unknown>(5, {}, ['x'], true).map((value) => raw('description not a string', ['description'], spec, 'description', value)),
@@ -382,7 +386,9 @@ export function invalidOutcome(mutation: Mutation): string[] {
 // Wrong types.
 
 const STRING_PROPS: EndpointProp[] = ['clientCidrBlock', 'description', 'clientLoginBanner', 'certificateRevocationList', 'clientConfigurationKey'];
-const BOOLEAN_PROPS: EndpointProp[] = ['logging', 'splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'authorizeAllUsersToVpcCidr'];
+const BOOLEAN_PROPS: EndpointProp[] = [
+  'logging', 'splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'authorizeAllUsersToVpcCidr', 'tagsAtCreation',
+];
 const ENUMS: Partial<Record<EndpointProp, unknown[]>> = {
   transportProtocol: Object.values(TransportProtocol),
   port: [VpnPort.HTTPS, VpnPort.OPENVPN],

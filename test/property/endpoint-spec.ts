@@ -126,6 +126,8 @@ export interface EndpointSpec {
   readonly authorizationPolicy?: AuthorizationPolicySpec;
   readonly devicePosture?: DevicePostureSpec;
   readonly transitGateway?: TransitGatewaySpec;
+  /** Whether the tags go into TagSpecifications (the endpoint is replaced when they change) instead of the custom resource. */
+  readonly tagsAtCreation?: boolean;
   readonly tags: Array<[string, string]>;
 }
 
@@ -137,6 +139,7 @@ export const ENDPOINT_PROPS = [
   'disconnectOnSessionTimeout', 'clientLoginBanner', 'clientRouteEnforcement', 'endpointIpAddressType',
   'trafficIpAddressType', 'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'clientConfigurationBucket',
   'clientConfigurationKey', 'apiSettings', 'authorizationPolicy', 'devicePostureOptions', 'transitGatewayConfiguration',
+  'tagsAtCreation',
 ] as const;
 
 export type EndpointProp = typeof ENDPOINT_PROPS[number];
@@ -350,6 +353,7 @@ export function validEndpointSpec(): fc.Arbitrary<EndpointSpec> {
     authorizationPolicy: maybe(authorizationPolicyArb, 4),
     devicePosture: maybe(devicePostureArb, 4),
     transitGateway: maybe(transitGatewayArb, 4),
+    tagsAtCreation: maybe(fc.boolean()),
     tags: fc.array(tagArb, { maxLength: 3 }),
   }, {
     requiredKeys: ['secondaryCidr', 'clientCidrBlock', 'auth', 'directoryId', 'samlSelfService', 'vpcSubnets', 'logging', 'tags'],
@@ -501,7 +505,7 @@ export function endpointProps(spec: EndpointSpec, fx: Fixture): ClientVpnEndpoin
   set('clientConnectHandler', spec.clientConnectHandler && connectHandler(spec.clientConnectHandler, fx));
   for (const key of ['description', 'dnsServers', 'splitTunnel', 'transportProtocol', 'port', 'selfServicePortal', 'sessionTimeout',
     'disconnectOnSessionTimeout', 'clientLoginBanner', 'clientRouteEnforcement', 'endpointIpAddressType', 'trafficIpAddressType',
-    'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'apiSettings'] as const) {
+    'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'apiSettings', 'tagsAtCreation'] as const) {
     set(key, spec[key]);
   }
   set('authorizationPolicy', spec.authorizationPolicy);
@@ -795,14 +799,7 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
     if (!Array.isArray(specs) || specs.length !== 1 || specs[0]?.ResourceType !== 'client-vpn-endpoint' || !Array.isArray(specs[0]?.Tags)) {
       v.push(`TagSpecifications must be one entry for client-vpn-endpoint, got ${JSON.stringify(specs)}`);
     } else {
-      for (const tag of specs[0].Tags) {
-        if (typeof tag.Key !== 'string' || codePoints(tag.Key) < 1 || codePoints(tag.Key) > 127 || tag.Key.toLowerCase().startsWith('aws:')) {
-          v.push(`tag key must be 1 to 127 characters and not start with aws:, got ${JSON.stringify(tag.Key)}`);
-        }
-        if (typeof tag.Value !== 'string' || codePoints(tag.Value) > 256) {
-          v.push(`tag value must be at most 256 characters, got ${JSON.stringify(tag.Value)?.slice(0, 40)}`);
-        }
-      }
+      v.push(...tagViolations(specs[0].Tags));
     }
   }
 
@@ -884,6 +881,65 @@ function dependsOn(resource: CfnResource): string[] {
   return resource.DependsOn === undefined ? [] : Array.isArray(resource.DependsOn) ? resource.DependsOn : [resource.DependsOn];
 }
 
+/**
+ * Rules and routes wait for the target networks, at most 10 at once per endpoint: each waits either
+ * for every association of its endpoint, or for exactly one other rule or route of its endpoint (its
+ * lane's previous one) that does; no two wait for the same one, and at most 10 wait for the associations.
+ */
+function laneViolations(template: CfnTemplate, associationsOf: (endpointRef: unknown) => string[]): string[] {
+  const v: string[] = [];
+  const operations = [...resourcesOfType(template, 'AWS::EC2::ClientVpnAuthorizationRule'), ...resourcesOfType(template, 'AWS::EC2::ClientVpnRoute')];
+  const byEndpoint = new Map<string, string[]>();
+  for (const [id, resource] of operations) {
+    const key = JSON.stringify(resource.Properties?.ClientVpnEndpointId) ?? 'null';
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), id]);
+  }
+  for (const [endpointKey, ids] of byEndpoint) {
+    const endpointAssociations = associationsOf(JSON.parse(endpointKey));
+    if (endpointAssociations.length === 0) {
+      continue;
+    }
+    const previous = new Map<string, string>();
+    const followed = new Map<string, string>();
+    let heads = 0;
+    for (const id of ids) {
+      const deps = dependsOn(template.Resources[id]);
+      const onOperations = deps.filter((d) => ids.includes(d));
+      const missing = endpointAssociations.filter((a) => !deps.includes(a));
+      if (onOperations.length === 0) {
+        heads++;
+        if (missing.length > 0) {
+          v.push(`${id}: does not wait for target network associations ${missing.join(', ')}`);
+        }
+      } else if (onOperations.length > 1 || missing.length < endpointAssociations.length) {
+        v.push(`${id}: must wait for one rule or route of its lane, or for the associations, got ${deps.join(', ')}`);
+      } else if (followed.has(onOperations[0])) {
+        v.push(`${id} and ${followed.get(onOperations[0])} both wait for ${onOperations[0]}: lanes are chains`);
+      } else {
+        previous.set(id, onOperations[0]);
+        followed.set(onOperations[0], id);
+      }
+    }
+    if (heads > 10) {
+      v.push(`${heads} rules and routes of one endpoint start together after the associations: at most 10 may`);
+    }
+    // Every lane leads back to the associations.
+    for (const id of previous.keys()) {
+      const seen = new Set<string>([id]);
+      let at = id;
+      while (previous.has(at)) {
+        at = previous.get(at)!;
+        if (seen.has(at)) {
+          v.push(`${id}: its lane is a cycle`);
+          break;
+        }
+        seen.add(at);
+      }
+    }
+  }
+  return v;
+}
+
 /** Authorization rules and routes: their documented constraints, and that they wait for the target networks. */
 export function ruleAndRouteViolations(template: CfnTemplate): string[] {
   const v: string[] = [];
@@ -918,10 +974,6 @@ export function ruleAndRouteViolations(template: CfnTemplate): string[] {
     if (p.Description !== undefined && typeof p.Description !== 'string') {
       v.push(`${id}: Description must be a string`);
     }
-    const missing = associationsOf(p.ClientVpnEndpointId).filter((a) => !dependsOn(rule).includes(a));
-    if (missing.length > 0) {
-      v.push(`${id}: does not wait for target network associations ${missing.join(', ')}`);
-    }
   }
   for (const [id, route] of resourcesOfType(template, 'AWS::EC2::ClientVpnRoute')) {
     const p = route.Properties ?? {};
@@ -949,12 +1001,28 @@ export function ruleAndRouteViolations(template: CfnTemplate): string[] {
     if (p.Description !== undefined && typeof p.Description !== 'string') {
       v.push(`${id}: Description must be a string`);
     }
-    const missing = endpointAssociations.filter((a) => !dependsOn(route).includes(a));
-    if (missing.length > 0) {
-      v.push(`${id}: does not wait for target network associations ${missing.join(', ')}`);
+  }
+  v.push(...laneViolations(template, associationsOf));
+  return v;
+}
+
+/** EC2's rules for tags: a key of 1 to 127 characters not starting with aws:, a value of at most 256. */
+function tagViolations(tags: any[]): string[] {
+  const v: string[] = [];
+  for (const tag of tags) {
+    if (typeof tag?.Key !== 'string' || codePoints(tag.Key) < 1 || codePoints(tag.Key) > 127 || tag.Key.toLowerCase().startsWith('aws:')) {
+      v.push(`tag key must be 1 to 127 characters and not start with aws:, got ${JSON.stringify(tag?.Key)}`);
+    }
+    if (typeof tag?.Value !== 'string' || codePoints(tag.Value) > 256) {
+      v.push(`tag value must be at most 256 characters, got ${JSON.stringify(tag?.Value)?.slice(0, 40)}`);
     }
   }
   return v;
+}
+
+/** The settings custom resource's Tags, parsed: a JSON list of { Key, Value }; undefined when absent or not literal. */
+export function settingsTags(properties: { [key: string]: any }): Array<{ Key: string; Value: string }> | undefined {
+  return typeof properties.Tags === 'string' ? JSON.parse(properties.Tags) : undefined;
 }
 
 /** The settings custom resource: properties the handler can parse. */
@@ -983,6 +1051,37 @@ function settingsViolations(template: CfnTemplate): string[] {
           v.push(`${id}: ApiSettings is not JSON: ${p.ApiSettings.slice(0, 60)}`);
         }
       }
+    }
+    if (p.Tags !== undefined) {
+      if (typeof p.Tags !== 'string') {
+        if (!isIntrinsic(p.Tags)) {
+          v.push(`${id}: Tags must be a JSON string`);
+        }
+      } else {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(p.Tags);
+        } catch {
+          v.push(`${id}: Tags is not JSON: ${p.Tags.slice(0, 60)}`);
+        }
+        if (parsed !== undefined && (!Array.isArray(parsed) || parsed.length === 0)) {
+          v.push(`${id}: Tags must be a non-empty JSON list of { Key, Value }, got ${p.Tags.slice(0, 60)}`);
+        } else if (Array.isArray(parsed)) {
+          v.push(...tagViolations(parsed).map((violation) => `${id}: ${violation}`));
+          if (!parsed.every((tag) => Object.keys(tag ?? {}).sort().join() === 'Key,Value')) {
+            v.push(`${id}: each tag must be exactly { Key, Value }, got ${p.Tags.slice(0, 60)}`);
+          }
+        }
+      }
+    }
+    // CloudFormation waits 1 to 3600 seconds, and must wait longer than the handler may run.
+    const timeout = Number(p.ServiceTimeout);
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) {
+      v.push(`${id}: ServiceTimeout must be 1 to 3600 seconds, got ${JSON.stringify(p.ServiceTimeout)}`);
+    }
+    const handler = template.Resources[p.ServiceToken?.['Fn::GetAtt']?.[0]];
+    if (handler?.Type === 'AWS::Lambda::Function' && !(timeout > Number(handler.Properties?.Timeout))) {
+      v.push(`${id}: ServiceTimeout ${p.ServiceTimeout} must exceed the handler's Timeout ${handler.Properties?.Timeout}`);
     }
   }
   return v;
@@ -1053,18 +1152,32 @@ export function reflectsSpecViolations(template: CfnTemplate, spec: EndpointSpec
     AvailabilityZones: spec.transitGateway.availabilityZones,
     AvailabilityZoneIds: spec.transitGateway.availabilityZoneIds,
   });
+  // Tags go into TagSpecifications only when asked for (the endpoint is replaced when they change);
+  // by default the custom resource applies them.
   const tags = new Map(spec.tags);
-  const rendered = new Map<string, string>((p.TagSpecifications?.[0]?.Tags ?? []).map((t: any) => [t.Key, t.Value]));
+  const settings = resourcesOfType(template, 'Custom::ClientVpnEndpointSettings');
+  const settingsProperties = settings.length === 1 ? settings[0][1].Properties ?? {} : {};
+  const [where, renderedTags] = spec.tagsAtCreation
+    ? ['TagSpecifications', p.TagSpecifications?.[0]?.Tags]
+    : ['the settings custom resource\'s Tags', settingsTags(settingsProperties)];
+  const rendered = new Map<string, string>((renderedTags ?? []).map((t: any) => [t.Key, t.Value]));
+  same(`number of tags in ${where}`, rendered.size, tags.size);
   for (const [key, value] of tags) {
     if (rendered.get(key) !== value) {
-      v.push(`tag ${JSON.stringify(key).slice(0, 60)} did not reach TagSpecifications`);
+      v.push(`tag ${JSON.stringify(key).slice(0, 60)} did not reach ${where}`);
     }
   }
-  const settings = resourcesOfType(template, 'Custom::ClientVpnEndpointSettings');
-  const needsSettings = spec.certificateRevocationList !== undefined || spec.configuration !== undefined || spec.apiSettings !== undefined;
+  if (!spec.tagsAtCreation && p.TagSpecifications !== undefined) {
+    v.push(`TagSpecifications must be absent without tagsAtCreation (a change would replace the endpoint), got ${JSON.stringify(p.TagSpecifications).slice(0, 80)}`);
+  }
+  if ((spec.tagsAtCreation || tags.size === 0) && settingsProperties.Tags !== undefined) {
+    v.push(`the settings custom resource must have no Tags, got ${JSON.stringify(settingsProperties.Tags).slice(0, 80)}`);
+  }
+  const needsSettings = spec.certificateRevocationList !== undefined || spec.configuration !== undefined || spec.apiSettings !== undefined
+    || (!spec.tagsAtCreation && tags.size > 0);
   same('settings custom resource', settings.length, needsSettings ? 1 : 0);
   if (settings.length === 1) {
-    const sp = settings[0][1].Properties ?? {};
+    const sp = settingsProperties;
     same('CertificateRevocationList', sp.CertificateRevocationList, spec.certificateRevocationList);
     if (spec.apiSettings !== undefined) {
       same('ApiSettings', typeof sp.ApiSettings === 'string' ? JSON.parse(sp.ApiSettings) : sp.ApiSettings,
