@@ -317,7 +317,7 @@ async function exportConfiguration(endpointId: string, target: ConfigurationTarg
 async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: string, endpointId: string, deadline: number): Promise<void> {
   const object = { Bucket: target.bucket, Key: target.key };
   const where = `s3://${target.bucket}/${target.key}`;
-  await undoing(async () => {
+  try {
     let metadata: HeadObjectCommandOutput['Metadata'];
     try {
       ({ Metadata: metadata } = await send<HeadObjectCommandOutput>(deadline, s3, new HeadObjectCommand(object)));
@@ -334,7 +334,9 @@ async function deleteConfigurationIfOwned(target: ConfigurationTarget, owner: st
     if (owned) {
       await send(deadline, s3, new DeleteObjectCommand(object));
     }
-  });
+  } catch (error) {
+    console.error(`Keeping ${where}: ${describeError(error)}`);
+  }
 }
 
 /**
