@@ -120,8 +120,11 @@ class FederatedAuthentication extends ClientVpnUserAuthentication {
   }
 }
 
-/** A Client VPN endpoint, defined in this app or imported. */
-export interface IClientVpnEndpoint extends IResource, ec2.IConnectable {
+/**
+ * A Client VPN endpoint, defined in this app or imported. It is also an aws-cdk-lib
+ * `ec2.IClientVpnEndpointRef`, so aws-cdk-lib's own Client VPN constructs accept it.
+ */
+export interface IClientVpnEndpoint extends IResource, ec2.IConnectable, ec2.IClientVpnEndpointRef {
   /**
    * The endpoint's id.
    * @attribute

@@ -1,4 +1,4 @@
-import { ArnFormat, AspectPriority, Aspects, CfnCondition, Duration, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, AspectPriority, Aspects, CfnCondition, Duration, Fn, ITaggable, Lazy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -22,15 +22,21 @@ import {
 import { ClientVpnRoute, ClientVpnRouteOptions } from './client-vpn-route';
 import { EndpointSettings } from './custom-resource/endpoint-settings';
 import { IngressAuthorization, IngressAuthorizationOptions } from './ingress-authorization';
-import { selectTargetSubnets, validateEndpointProps, validateTags, vpcCidrToAuthorize } from './private/client-vpn-endpoint-validation';
+import { transitGatewayZones, validateEndpointProps, validateTags, vpcCidrsToAuthorize } from './private/client-vpn-endpoint-validation';
 import { recordEndpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
+import { selectTargetSubnets } from './private/target-networks';
 import { invalid, isUnresolved } from './private/validation';
 
 /** Properties of a `ClientVpnEndpoint`. */
 export interface ClientVpnEndpointProps {
-  /** The VPC whose subnets become the endpoint's target networks. */
-  readonly vpc: ec2.IVpc;
+  /**
+   * The VPC whose subnets become the endpoint's target networks. Exactly one of `vpc` and
+   * `transitGatewayConfiguration` is required.
+   *
+   * @default - none: the endpoint is attached to a transit gateway
+   */
+  readonly vpc?: ec2.IVpc;
 
   /** The server certificate, in AWS Certificate Manager. */
   readonly serverCertificate: acm.ICertificate;
@@ -202,6 +208,14 @@ export interface ClientVpnEndpointProps {
   readonly authorizeAllUsersToVpcCidr?: boolean;
 
   /**
+   * Whether connection logs include the context of the authorization policy decision
+   * (`ConnectionLogOptions.IncludeAuthorizationPolicyContext`), useful with `authorizationPolicy`.
+   *
+   * @default - not set: the service's default, off
+   */
+  readonly logAuthorizationPolicyContext?: boolean;
+
+  /**
    * A client certificate revocation list (PEM text, `-----BEGIN X509 CRL-----`), imported
    * into the endpoint by the custom resource on creation and whenever it changes.
    * Removing it later leaves the last imported list in force: import an empty list to revoke nothing.
@@ -283,6 +297,11 @@ abstract class ClientVpnEndpointBase extends Resource implements IClientVpnEndpo
   public abstract readonly endpointArn: string;
   public abstract readonly connections: ec2.Connections;
   public abstract readonly targetNetworksAssociated: IDependable;
+
+  /** The reference aws-cdk-lib's own Client VPN constructs take. */
+  public get clientVpnEndpointRef(): ec2.ClientVpnEndpointReference {
+    return { clientVpnEndpointId: this.endpointId };
+  }
 
   public addIngressAuthorization(id: string, options: IngressAuthorizationOptions): IngressAuthorization {
     return new IngressAuthorization(this, id, { ...options, endpoint: this });
@@ -408,9 +427,11 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     validateEndpointProps(props);
     this.props = props;
 
-    const { subnets, isPendingLookup } = selectTargetSubnets(props.vpc, props.vpcSubnets);
-    this.securityGroups = props.securityGroups ?? [
-      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Client VPN endpoint' }),
+    const vpc = props.vpc;
+    const { subnets, isPendingLookup } = vpc ? selectTargetSubnets(vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
+    // A transit gateway endpoint has no VPC, so no security groups either.
+    this.securityGroups = !vpc ? [] : props.securityGroups ?? [
+      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, description: 'Client VPN endpoint' }),
     ];
     this.connections = new ec2.Connections({ securityGroups: this.securityGroups });
     this.logGroup = this.createLogGroup(props);
@@ -421,7 +442,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     this.selfServicePortal = this.renderSelfServicePortal(props.selfServicePortal);
 
     const endpoint = new ec2.CfnClientVpnEndpoint(this, 'Resource', {
-      vpcId: props.vpc.vpcId,
+      vpcId: vpc?.vpcId,
       serverCertificateArn: props.serverCertificate.certificateArn,
       clientCidrBlock: props.clientCidrBlock,
       authenticationOptions: renderAuthentication(props),
@@ -441,7 +462,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
         : undefined,
       description: props.description,
       dnsServers: props.dnsServers,
-      securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId),
+      securityGroupIds: vpc ? this.securityGroups.map((sg) => sg.securityGroupId) : undefined,
       selfServicePortal: this.selfServicePortal,
       sessionTimeoutHours: props.sessionTimeout,
       disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
@@ -450,7 +471,10 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       vpnPort: props.port,
       endpointIpAddressType: props.endpointIpAddressType,
       trafficIpAddressType: props.trafficIpAddressType,
-      transitGatewayConfiguration: props.transitGatewayConfiguration,
+      // The zones are associated one by one, as a VPC endpoint's subnets are.
+      transitGatewayConfiguration: props.transitGatewayConfiguration
+        ? { transitGatewayId: props.transitGatewayConfiguration.transitGatewayId }
+        : undefined,
       // CloudFormation replaces an endpoint whose TagSpecifications change: by default the tags are
       // applied by the custom resource instead, which changes them in place.
       tagSpecifications: props.tagsAtCreation ? Lazy.any({
@@ -469,42 +493,66 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     if (props.devicePostureOptions) {
       endpoint.addPropertyOverride('DevicePostureOptions', renderDevicePostureOptions(props.devicePostureOptions));
     }
+    if (props.logAuthorizationPolicyContext !== undefined) {
+      endpoint.addPropertyOverride('ConnectionLogOptions.IncludeAuthorizationPolicyContext', props.logAuthorizationPolicyContext);
+    }
 
     this.endpointId = endpoint.ref;
 
-    const associations = subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
-      clientVpnEndpointId: this.endpointId,
-      subnetId: subnet.subnetId,
-    }));
+    const associations = vpc
+      ? subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+        clientVpnEndpointId: this.endpointId,
+        subnetId: subnet.subnetId,
+      }))
+      : transitGatewayZones(props.transitGatewayConfiguration!).map((zone, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+        clientVpnEndpointId: this.endpointId,
+        ...zone,
+      }));
     this.targetNetworksAssociated = new DependencyGroup(...associations);
-    recordEndpointFacts(this, {
+    const facts = {
       usesUserAuthentication: props.userAuthentication !== undefined,
-      targetSubnets: subnets,
-      associations,
-    });
+      usesTransitGateway: vpc === undefined,
+      clientCidrBlock: props.clientCidrBlock,
+      targetSubnets: [...subnets],
+      associationCount: associations.length,
+    };
+    recordEndpointFacts(this, facts);
 
     // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
     if ((props.authorizeAllUsersToVpcCidr ?? true) && !isPendingLookup) {
-      this.addIngressAuthorization('AuthorizeAll', {
-        cidr: vpcCidrToAuthorize(props),
-        authorizeAllGroups: true,
-        description: 'Allow all users to the VPC',
+      vpcCidrsToAuthorize(props).forEach(({ cidr, after }, index) => {
+        const rule = this.addIngressAuthorization(index === 0 ? 'AuthorizeAll' : `AuthorizeAll${index}`, {
+          cidr,
+          authorizeAllGroups: true,
+          description: 'Allow all users to the VPC',
+        });
+        // An IPv6 block is listed in the VPC's Ipv6CidrBlocks only once it is associated.
+        if (after) {
+          rule.node.addDependency(after);
+        }
       });
     }
 
     if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
       this.endpointSettings();
     }
-    if (!props.tagsAtCreation) {
-      // Tags arrive through aspects (`Tags.of(app)`): once they have run, tags need the custom resource.
-      Aspects.of(this).add({
-        visit: (node) => {
-          if (node === this && this.tags.hasTags()) {
-            this.endpointSettings();
-          }
-        },
-      }, { priority: AFTER_TAG_ASPECTS });
-    }
+    // Once the app is built: tags arrive through aspects (`Tags.of(app)`) and need the custom
+    // resource, and associations may have been added with ClientVpnTargetNetworkAssociation.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this) {
+          return;
+        }
+        if (!props.tagsAtCreation && this.tags.hasTags()) {
+          this.endpointSettings();
+        }
+        if (facts.associationCount === 0 && !isPendingLookup) {
+          // On the resource, so an acknowledgement on the endpoint or above covers it (they cover descendants).
+          Annotations.of(endpoint).addWarningV2('cdk-client-vpn:noTargetNetworks',
+            `${this.node.path} has no target networks: it waits in pending-associate and no client can connect until ${vpc ? 'a subnet' : 'an Availability Zone'} is associated`);
+        }
+      },
+    }, { priority: AFTER_TAG_ASPECTS });
   }
 
   /** The endpoint's ARN. */
@@ -532,6 +580,21 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
    */
   public get selfServicePortalUrl(): string {
     return this.endpointSettings().selfServicePortalUrl;
+  }
+
+  /**
+   * The id of the transit gateway attachment of an endpoint attached to a transit gateway
+   * (empty for an endpoint in a VPC), read back by the custom resource. Reading it adds the
+   * custom resource. The transit gateway's owner accepts the attachment when the transit
+   * gateway is shared from another account, and routes to the endpoint through it.
+   *
+   * @attribute
+   */
+  public get transitGatewayAttachmentId(): string {
+    const settings = this.endpointSettings();
+    // Whether the attachment exists before a zone is associated is not documented: read it after.
+    settings.node.addDependency(this.targetNetworksAssociated);
+    return settings.transitGatewayAttachmentId;
   }
 
   /** Always explicit, because the API enables the portal when the property is left out. */

@@ -2,10 +2,10 @@ import { Resource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
-import { endpointFacts } from './private/endpoint-facts';
+import { EndpointFacts, endpointFacts } from './private/endpoint-facts';
 import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
-import { describeSubnet, invalid, requireResource, isUnresolved, requireNetworkCidr, requireString } from './private/validation';
+import { cidrsOverlap, describeSubnet, invalid, isUnresolved, parseCidr, requireNetworkCidr, requireResource, requireString } from './private/validation';
 
 /** Where a Client VPN route sends traffic. */
 export abstract class ClientVpnRouteTarget {
@@ -22,15 +22,23 @@ export abstract class ClientVpnRouteTarget {
     return new SubnetRouteTarget('local');
   }
 
-  /** The value of the route's `TargetVpcSubnetId`. */
-  public abstract readonly targetVpcSubnetId: string;
+  /**
+   * Through the transit gateway of an endpoint attached to one (`transitGatewayConfiguration`):
+   * the route names no subnet.
+   */
+  public static transitGateway(): ClientVpnRouteTarget {
+    return new SubnetRouteTarget(undefined);
+  }
+
+  /** The value of the route's `TargetVpcSubnetId`; none for a transit gateway endpoint. */
+  public abstract readonly targetVpcSubnetId?: string;
 
   /** The subnet, when the target is one. @internal */
   public abstract readonly _subnet?: ec2.ISubnet;
 }
 
 class SubnetRouteTarget extends ClientVpnRouteTarget {
-  constructor(public readonly targetVpcSubnetId: string, public readonly _subnet?: ec2.ISubnet) {
+  constructor(public readonly targetVpcSubnetId: string | undefined, public readonly _subnet?: ec2.ISubnet) {
     super();
   }
 }
@@ -91,14 +99,35 @@ function validateRoute(props: ClientVpnRouteProps): void {
   }
   requireNetworkCidr('cidr', props.cidr);
   if (!(props.target instanceof ClientVpnRouteTarget)) {
-    throw invalid('target', 'must be made with `ClientVpnRouteTarget.subnet()` or `ClientVpnRouteTarget.local()`', props.target);
+    throw invalid('target', 'must be made with `ClientVpnRouteTarget.subnet()`, `ClientVpnRouteTarget.local()` or `ClientVpnRouteTarget.transitGateway()`', props.target);
   }
   requireString('description', props.description);
 
   const facts = endpointFacts(props.endpoint);
+  if (facts) {
+    validateRouteForEndpoint(props, facts);
+  }
+}
+
+function validateRouteForEndpoint(props: ClientVpnRouteProps, facts: EndpointFacts): void {
+  const throughTransitGateway = props.target.targetVpcSubnetId === undefined;
+  if (facts.usesTransitGateway !== throughTransitGateway) {
+    throw invalid('target', facts.usesTransitGateway
+      ? 'must be `ClientVpnRouteTarget.transitGateway()` for an endpoint attached to a transit gateway: it has no subnets'
+      : 'must be a subnet or `ClientVpnRouteTarget.local()` for an endpoint in a VPC: `transitGateway()` is for transit gateway endpoints',
+    props.target.targetVpcSubnetId ?? 'transitGateway()');
+  }
+  const route = parseCidr(props.cidr);
+  const client = facts.clientCidrBlock === undefined ? undefined : parseCidr(facts.clientCidrBlock, [4]);
+  // A route inside the client range would take traffic meant for clients; the client-to-client route
+  // to the range itself is documented. Broader routes that contain it (0.0.0.0/0 for the internet) are fine.
+  if (route && client && cidrsOverlap(route, client) && route.prefix > client.prefix) {
+    throw invalid('cidr', `must not lie inside the endpoint's client CIDR block ${client.canonical}: only a route to exactly that block (client-to-client traffic) may`,
+      props.cidr);
+  }
   const subnet = props.target._subnet;
-  const targetSubnetIds = facts?.targetSubnets.map((target) => target.subnetId) ?? [];
-  if (facts && subnet && !targetSubnetIds.includes(subnet.subnetId) && isKnownToDiffer(subnet, targetSubnetIds)) {
+  const targetSubnetIds = facts.targetSubnets.map((target) => target.subnetId);
+  if (subnet && !targetSubnetIds.includes(subnet.subnetId) && isKnownToDiffer(subnet, targetSubnetIds)) {
     throw invalid('target',
       `must be a subnet associated with the endpoint as a target network (${facts.targetSubnets.map(describeSubnet).join(', ')})`,
       describeSubnet(subnet));

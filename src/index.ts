@@ -2,3 +2,4 @@ export * from './client-vpn-endpoint-types';
 export * from './client-vpn-endpoint';
 export * from './ingress-authorization';
 export * from './client-vpn-route';
+export * from './client-vpn-target-network-association';

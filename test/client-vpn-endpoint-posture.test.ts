@@ -1,4 +1,4 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClientVpnEndpoint, ClientVpnEndpointProps, DevicePostureTrustProviderType } from '../src';
 import { minimalProps, testStack } from './util';
@@ -137,20 +137,58 @@ describe('devicePostureOptions', () => {
   });
 });
 
-describe('transitGatewayConfiguration', () => {
-  test('reaches the template', () => {
-    synth({ transitGatewayConfiguration: { transitGatewayId: 'tgw-0123456789abcdef0', availabilityZoneIds: ['use1-az1'] } })
+// More in transit-gateway-endpoint.test.ts. A transit gateway endpoint has no VPC and no default rule.
+const TRANSIT_GATEWAY_ENDPOINT = { vpc: undefined, authorizeAllUsersToVpcCidr: false };
+
+describe('logAuthorizationPolicyContext', () => {
+  test.each([true, false])('%p becomes ConnectionLogOptions.IncludeAuthorizationPolicyContext, beside the log group', (value) => {
+    synth({ logAuthorizationPolicyContext: value }).hasResourceProperties(ENDPOINT, {
+      ConnectionLogOptions: { Enabled: true, CloudwatchLogGroup: { Ref: Match.stringLikeRegexp('^EndpointLogGroup') }, IncludeAuthorizationPolicyContext: value },
+    });
+  });
+
+  test('with an authorization policy, for the policy decisions it logs', () => {
+    synth({ authorizationPolicy: { policyDocument: 'permit(principal, action, resource);' }, logAuthorizationPolicyContext: true })
       .hasResourceProperties(ENDPOINT, {
-        TransitGatewayConfiguration: { TransitGatewayId: 'tgw-0123456789abcdef0', AvailabilityZoneIds: ['use1-az1'] },
+        AuthorizationPolicy: { PolicyDocument: 'permit(principal, action, resource);' },
+        ConnectionLogOptions: { IncludeAuthorizationPolicyContext: true },
       });
   });
 
+  test('absent by default', () => {
+    synth({}).hasResourceProperties(ENDPOINT, { ConnectionLogOptions: { Enabled: true, IncludeAuthorizationPolicyContext: Match.absent() } });
+  });
+
+  test.each([true, false])('%p is rejected with logging false', (value) => {
+    rejects({ logging: false, logAuthorizationPolicyContext: value }, 'logAuthorizationPolicyContext', String(value));
+  });
+
+  test('a non-boolean is rejected', () => {
+    rejects({ logAuthorizationPolicyContext: 'yes' }, 'logAuthorizationPolicyContext', "'yes'");
+  });
+
+  test('a token passes and is rendered as is', () => {
+    synth((stack) => ({ logAuthorizationPolicyContext: Token.asAny(new CfnParameter(stack, 'Context', { type: 'String' })) as unknown as boolean }))
+      .hasResourceProperties(ENDPOINT, { ConnectionLogOptions: { IncludeAuthorizationPolicyContext: { Ref: 'Context' } } });
+  });
+});
+
+describe('transitGatewayConfiguration', () => {
+  test('reaches the template: the transit gateway id, and each zone id as an association', () => {
+    const template = synth({ ...TRANSIT_GATEWAY_ENDPOINT, transitGatewayConfiguration: { transitGatewayId: 'tgw-0123456789abcdef0', availabilityZoneIds: ['use1-az1'] } });
+    template.hasResourceProperties(ENDPOINT, {
+      VpcId: Match.absent(),
+      TransitGatewayConfiguration: Match.objectEquals({ TransitGatewayId: 'tgw-0123456789abcdef0' }),
+    });
+    template.hasResourceProperties('AWS::EC2::ClientVpnTargetNetworkAssociation', { AvailabilityZoneId: 'use1-az1', SubnetId: Match.absent() });
+  });
+
   test.each(['vpc-0123456789abcdef0', 'tgw-123', 'tgw-0123456789ABCDEF0'])('rejects the id %s', (transitGatewayId) => {
-    rejects({ transitGatewayConfiguration: { transitGatewayId } }, 'transitGatewayConfiguration.transitGatewayId', `'${transitGatewayId}'`);
+    rejects({ ...TRANSIT_GATEWAY_ENDPOINT, transitGatewayConfiguration: { transitGatewayId } }, 'transitGatewayConfiguration.transitGatewayId', `'${transitGatewayId}'`);
   });
 
   test('a token id passes', () => {
-    synth((stack) => ({ transitGatewayConfiguration: { transitGatewayId: parameter(stack, 'Tgw') } }))
+    synth((stack) => ({ ...TRANSIT_GATEWAY_ENDPOINT, transitGatewayConfiguration: { transitGatewayId: parameter(stack, 'Tgw') } }))
       .hasResourceProperties(ENDPOINT, { TransitGatewayConfiguration: { TransitGatewayId: { Ref: 'Tgw' } } });
   });
 });
@@ -169,6 +207,7 @@ describe('apiSettings for these settings', () => {
 describe('documented rules found while writing docs/constraints.md', () => {
   test('transit gateway zones by name and by id together are rejected', () => {
     rejects({
+      ...TRANSIT_GATEWAY_ENDPOINT,
       transitGatewayConfiguration: { transitGatewayId: 'tgw-0123456789abcdef0', availabilityZones: ['us-east-1a'], availabilityZoneIds: ['use1-az1'] },
     }, 'transitGatewayConfiguration.availabilityZoneIds', '["use1-az1"]');
   });

@@ -1,9 +1,12 @@
-import { Fn, Token } from 'aws-cdk-lib';
+import { CfnElement, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import {
   ClientVpnEndpoint,
   ClientVpnUserAuthentication,
+  IClientVpnEndpoint,
   IpAddressType,
   SessionTimeout,
   TransportProtocol,
@@ -223,5 +226,75 @@ describe('enums carry the values AWS expects', () => {
       EndpointIpAddressType: 'dual-stack',
       TrafficIpAddressType: 'ipv4',
     });
+  });
+});
+
+describe('IClientVpnEndpoint is an aws-cdk-lib ec2.IClientVpnEndpointRef', () => {
+  const IMPORTED_ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
+  const logicalId = (stack: Stack, construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+  function endpoints(fixture: ReturnType<typeof testStack>): Array<[string, IClientVpnEndpoint, unknown]> {
+    const defined = new ClientVpnEndpoint(fixture.stack, 'Endpoint', minimalProps(fixture));
+    const imported = ClientVpnEndpoint.fromClientVpnEndpointAttributes(fixture.stack, 'Imported', { endpointId: IMPORTED_ENDPOINT_ID });
+    return [['defined in the app', defined, { Ref: logicalId(fixture.stack, defined) }], ['imported', imported, IMPORTED_ENDPOINT_ID]];
+  }
+
+  test('clientVpnEndpointRef holds the endpoint id, for endpoints defined in the app and imported ones', () => {
+    const fixture = testStack();
+    for (const [, endpoint, id] of endpoints(fixture)) {
+      const ref: ec2.ClientVpnEndpointReference = endpoint.clientVpnEndpointRef;
+      expect(fixture.stack.resolve(ref)).toEqual({ clientVpnEndpointId: id });
+    }
+  });
+
+  test('ec2.ClientVpnAuthorizationRule accepts our endpoints', () => {
+    const fixture = testStack();
+    const [[, defined, definedId], [, imported]] = endpoints(fixture);
+    new ec2.ClientVpnAuthorizationRule(fixture.stack, 'Rule', { clientVpnEndpoint: defined, cidr: '192.168.0.0/16', description: 'aws-cdk-lib rule' });
+    new ec2.ClientVpnAuthorizationRule(fixture.stack, 'ImportedRule', { clientVpnEndpoint: imported, cidr: '192.168.0.0/16', groupId: 'engineering' });
+    const template = Template.fromStack(fixture.stack);
+    template.hasResourceProperties('AWS::EC2::ClientVpnAuthorizationRule', Match.objectEquals({
+      ClientVpnEndpointId: definedId,
+      TargetNetworkCidr: '192.168.0.0/16',
+      AuthorizeAllGroups: true,
+      Description: 'aws-cdk-lib rule',
+    }));
+    template.hasResourceProperties('AWS::EC2::ClientVpnAuthorizationRule', Match.objectEquals({
+      ClientVpnEndpointId: IMPORTED_ENDPOINT_ID,
+      TargetNetworkCidr: '192.168.0.0/16',
+      AccessGroupId: 'engineering',
+      AuthorizeAllGroups: false,
+    }));
+  });
+
+  test('ec2.ClientVpnRoute accepts our endpoint and waits for its target network associations', () => {
+    const fixture = testStack();
+    const [[, defined, definedId]] = endpoints(fixture);
+    new ec2.ClientVpnRoute(fixture.stack, 'Route', {
+      clientVpnEndpoint: defined,
+      cidr: '192.168.0.0/16',
+      target: ec2.ClientVpnRouteTarget.subnet(fixture.vpc.privateSubnets[0]),
+    });
+    const template = Template.fromStack(fixture.stack);
+    const associations = Object.keys(template.findResources('AWS::EC2::ClientVpnTargetNetworkAssociation')).sort();
+    expect(associations).toHaveLength(2);
+    const [route] = Object.values(template.findResources('AWS::EC2::ClientVpnRoute'));
+    expect(route.Properties).toEqual({
+      ClientVpnEndpointId: definedId,
+      DestinationCidrBlock: '192.168.0.0/16',
+      TargetVpcSubnetId: { Ref: logicalId(fixture.stack, fixture.vpc.privateSubnets[0]) },
+    });
+    expect([...route.DependsOn].sort()).toEqual(associations);
+  });
+
+  test('ec2.ClientVpnRoute accepts an imported endpoint', () => {
+    const fixture = testStack();
+    const [, [, imported]] = endpoints(fixture);
+    new ec2.ClientVpnRoute(fixture.stack, 'Route', { clientVpnEndpoint: imported, cidr: '10.0.0.0/16', target: ec2.ClientVpnRouteTarget.local() });
+    Template.fromStack(fixture.stack).hasResourceProperties('AWS::EC2::ClientVpnRoute', Match.objectEquals({
+      ClientVpnEndpointId: IMPORTED_ENDPOINT_ID,
+      DestinationCidrBlock: '10.0.0.0/16',
+      TargetVpcSubnetId: 'local',
+    }));
   });
 });

@@ -18,7 +18,7 @@ import {
   TransportProtocol,
   VpnPort,
 } from '../src';
-import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, Fixture, PropsFor, createEndpoint, expectInvalid, expectRejected, minimalProps, testStack } from './util';
+import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, Fixture, PropsFor, createEndpoint, dualStackVpc, expectInvalid, expectRejected, minimalProps, testStack } from './util';
 
 // ---------------------------------------------------------------------------
 // Local helpers
@@ -360,14 +360,21 @@ describe('props reach the template', () => {
       ['endpointIpAddressType DUAL_STACK', { endpointIpAddressType: IpAddressType.DUAL_STACK }, { EndpointIpAddressType: 'dual-stack' }],
       ['endpointIpAddressType IPV6', { endpointIpAddressType: IpAddressType.IPV6 }, { EndpointIpAddressType: 'ipv6' }],
       ['endpointIpAddressType IPV4', { endpointIpAddressType: IpAddressType.IPV4 }, { EndpointIpAddressType: 'ipv4' }],
-      ['trafficIpAddressType DUAL_STACK', { trafficIpAddressType: IpAddressType.DUAL_STACK }, { TrafficIpAddressType: 'dual-stack' }],
       ['trafficIpAddressType IPV4', { trafficIpAddressType: IpAddressType.IPV4 }, { TrafficIpAddressType: 'ipv4' }],
     ])('%s', (_name, props, expected) => {
       build(() => props).template.hasResourceProperties(ENDPOINT, expected);
     });
 
+    test('trafficIpAddressType DUAL_STACK, in a VPC with an IPv6 block', () => {
+      build((f) => ({ vpc: dualStackVpc(f.stack), trafficIpAddressType: IpAddressType.DUAL_STACK })).template.hasResourceProperties(ENDPOINT, {
+        TrafficIpAddressType: 'dual-stack',
+        ClientCidrBlock: '10.100.0.0/22',
+      });
+    });
+
     test('trafficIpAddressType IPV6 without clientCidrBlock and without the default rule', () => {
-      const f = build(() => ({
+      const f = build((fx) => ({
+        vpc: dualStackVpc(fx.stack),
         clientCidrBlock: undefined,
         trafficIpAddressType: IpAddressType.IPV6,
         authorizeAllUsersToVpcCidr: false,
@@ -377,7 +384,8 @@ describe('props reach the template', () => {
     });
 
     test('trafficIpAddressType IPV6 with endpointIpAddressType DUAL_STACK', () => {
-      build(() => ({
+      build((f) => ({
+        vpc: dualStackVpc(f.stack),
         clientCidrBlock: undefined,
         endpointIpAddressType: IpAddressType.DUAL_STACK,
         trafficIpAddressType: IpAddressType.IPV6,
@@ -985,12 +993,13 @@ describe('validation', () => {
       ['DUAL_STACK', IpAddressType.DUAL_STACK],
       ['undefined', undefined],
     ])('missing with trafficIpAddressType %s is rejected', (_name, trafficIpAddressType) => {
-      const error = expectRejected(() => ({ clientCidrBlock: undefined, trafficIpAddressType }), 'clientCidrBlock', 'got undefined');
+      const error = expectRejected((f) => ({ vpc: dualStackVpc(f.stack), clientCidrBlock: undefined, trafficIpAddressType }), 'clientCidrBlock', 'got undefined');
       expect(error.message).toContain('required');
     });
 
     test('given with trafficIpAddressType IPV6 is rejected', () => {
-      expectRejected(() => ({
+      expectRejected((f) => ({
+        vpc: dualStackVpc(f.stack),
         trafficIpAddressType: IpAddressType.IPV6,
         authorizeAllUsersToVpcCidr: false,
       }), 'clientCidrBlock', "got '10.100.0.0/22'");
@@ -1405,29 +1414,37 @@ describe('validation', () => {
       Template.fromStack(f.stack).hasResourceProperties(ASSOCIATION, { SubnetId: 'subnet-22222222' });
     });
 
-    test('a selection with no subnets is rejected', () => {
-      const error = expectRejected(() => ({ vpcSubnets: { subnets: [] } }), 'vpcSubnets', 'got {"subnets":[]}');
-      expect(error.message).toContain('at least one subnet');
+    // Legal (the endpoint waits in pending-associate), so a warning: see target-subnets.test.ts.
+    test('a selection with no subnets is a warning, not an error', () => {
+      const f = build(() => ({ vpcSubnets: { subnets: [] } }));
+      f.template.resourceCountIs(ASSOCIATION, 0);
+      Annotations.fromStack(f.stack).hasWarning('/Test/Endpoint/Resource', Match.stringLikeRegexp('has no target networks.*\\[ack: cdk-client-vpn:noTargetNetworks\\]'));
     });
 
-    test('a filter that matches nothing is rejected', () => {
-      expectRejected(() => ({ vpcSubnets: { subnetFilters: [ec2.SubnetFilter.byIds(['subnet-00000000'])] } }), 'vpcSubnets', 'at least one subnet');
+    test('a filter that matches nothing is a warning, not an error', () => {
+      const f = build(() => ({ vpcSubnets: { subnetFilters: [ec2.SubnetFilter.byIds(['subnet-00000000'])] } }));
+      f.template.resourceCountIs(ASSOCIATION, 0);
+      Annotations.fromStack(f.stack).hasWarning('/Test/Endpoint/Resource', Match.stringLikeRegexp('has no target networks'));
     });
   });
 
   describe('default authorization rule', () => {
-    test('with trafficIpAddressType IPV6 is rejected', () => {
-      const error = expectRejected(() => ({ clientCidrBlock: undefined, trafficIpAddressType: IpAddressType.IPV6 }),
-        'authorizeAllUsersToVpcCidr', 'got undefined');
-      expect(error.message).toContain('IPV6');
+    // More in default-authorization.test.ts.
+    test('with trafficIpAddressType IPV6 authorizes the VPC\'s IPv6 block', () => {
+      const f = build((fx) => ({ vpc: dualStackVpc(fx.stack), clientCidrBlock: undefined, trafficIpAddressType: IpAddressType.IPV6 }));
+      f.template.resourceCountIs(RULE, 1);
+      f.template.hasResourceProperties(RULE, {
+        TargetNetworkCidr: { 'Fn::Select': [0, { 'Fn::GetAtt': [Match.stringLikeRegexp('^DualStack'), 'Ipv6CidrBlocks'] }] },
+        AuthorizeAllGroups: true,
+      });
     });
 
-    test('explicitly true with trafficIpAddressType IPV6 is rejected', () => {
+    test('explicitly true with trafficIpAddressType IPV6 through a VPC without an IPv6 block is rejected', () => {
       expectRejected(() => ({
         clientCidrBlock: undefined,
         trafficIpAddressType: IpAddressType.IPV6,
         authorizeAllUsersToVpcCidr: true,
-      }), 'authorizeAllUsersToVpcCidr', 'got true');
+      }), 'trafficIpAddressType', "got 'ipv6'");
     });
 
     test('with a VPC imported without vpcCidrBlock is rejected', () => {

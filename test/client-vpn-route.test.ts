@@ -9,7 +9,7 @@ import {
   ClientVpnRouteTarget,
   IClientVpnEndpoint,
 } from '../src';
-import { minimalProps, testStack } from './util';
+import { expectInvalid, minimalProps, testStack, transitGatewayProps } from './util';
 
 const IMPORTED_ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
 const ROUTE = 'AWS::EC2::ClientVpnRoute';
@@ -238,6 +238,57 @@ describe('validation', () => {
     });
   });
 
+  describe('cidr against the endpoint\'s client CIDR block (10.100.0.0/22)', () => {
+    test.each(['10.100.1.0/24', '10.100.0.0/23', '10.100.3.255/32'])('rejects %s, inside the client block', (cidr) => {
+      const error = expectInvalid(() => create({ cidr }), 'cidr', `got '${cidr}'`);
+      expect(error.message).toContain('client CIDR block 10.100.0.0/22');
+    });
+
+    test('rejects a route inside the client block through the local target too', () => {
+      expectInvalid(() => create({ cidr: '10.100.2.0/24', target: ClientVpnRouteTarget.local() }), 'cidr', "got '10.100.2.0/24'");
+    });
+
+    test('accepts exactly the client block: the documented client-to-client route', () => {
+      const stack = create({ cidr: '10.100.0.0/22', target: ClientVpnRouteTarget.local() });
+      expect(onlyRoute(stack).Properties).toMatchObject({ DestinationCidrBlock: '10.100.0.0/22', TargetVpcSubnetId: 'local' });
+    });
+
+    test.each(['0.0.0.0/0', '10.0.0.0/8', '10.100.0.0/16'])('accepts %s, which contains the client block', (cidr) => {
+      expect(onlyRoute(create({ cidr })).Properties.DestinationCidrBlock).toBe(cidr);
+    });
+
+    test.each(['10.100.4.0/24', '10.99.255.0/24'])('accepts %s, beside the client block', (cidr) => {
+      expect(onlyRoute(create({ cidr })).Properties.DestinationCidrBlock).toBe(cidr);
+    });
+
+    test('accepts an IPv6 route: it cannot overlap an IPv4 client block', () => {
+      expect(onlyRoute(create({ cidr: '2001:db8::/64' })).Properties.DestinationCidrBlock).toBe('2001:db8::/64');
+    });
+
+    test('passes a token route', () => {
+      expect(onlyRoute(create({ cidr: Fn.importValue('Inside') })).Properties.DestinationCidrBlock).toEqual({ 'Fn::ImportValue': 'Inside' });
+    });
+
+    test('passes any route when the client block is a token', () => {
+      const { stack, endpoint, vpc } = setup(() => ({ clientCidrBlock: Fn.importValue('ClientCidr') }));
+      endpoint.addRoute('Route', { cidr: '10.100.1.0/24', target: ClientVpnRouteTarget.subnet(vpc.privateSubnets[0]) });
+      expect(onlyRoute(stack).Properties.DestinationCidrBlock).toBe('10.100.1.0/24');
+    });
+
+    test('is not checked on an imported endpoint, whose client block is unknown', () => {
+      const { stack } = testStack();
+      importedEndpoint(stack).addRoute('Route', { cidr: '10.100.1.0/24', target: ClientVpnRouteTarget.local() });
+      expect(onlyRoute(stack).Properties.DestinationCidrBlock).toBe('10.100.1.0/24');
+    });
+
+    test('is checked on a transit gateway endpoint too', () => {
+      const fixture = testStack();
+      const endpoint = new ClientVpnEndpoint(fixture.stack, 'Endpoint', transitGatewayProps(fixture));
+      expectInvalid(() => endpoint.addRoute('Route', { cidr: '10.100.1.0/24', target: ClientVpnRouteTarget.transitGateway() }),
+        'cidr', "got '10.100.1.0/24'");
+    });
+  });
+
   describe('target', () => {
     test('rejects a subnet of the app that is not associated with the endpoint', () => {
       const { endpoint, vpc } = setup();
@@ -318,7 +369,7 @@ describe('validation', () => {
       ['undefined', undefined, 'got undefined'],
     ])('rejects %s', (_, target, received) => {
       expect(() => create({ target: target as any })).toThrow(
-        `\`target\` must be made with \`ClientVpnRouteTarget.subnet()\` or \`ClientVpnRouteTarget.local()\`, ${received}`,
+        `\`target\` must be made with \`ClientVpnRouteTarget.subnet()\`, \`ClientVpnRouteTarget.local()\` or \`ClientVpnRouteTarget.transitGateway()\`, ${received}`,
       );
     });
 

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ClientVpnEndpoint, ClientVpnEndpointProps } from '../src';
+import { ClientVpnEndpoint, ClientVpnEndpointProps, ClientVpnTransitGatewayConfiguration } from '../src';
 
 export const SERVER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/server';
 export const CLIENT_ROOT_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/client-root';
@@ -56,4 +56,42 @@ export function expectInvalid(action: () => unknown, prop: string, received: str
 export function expectRejected(props: PropsFor, prop: string, received: string): Error {
   const f = testStack();
   return expectInvalid(() => createEndpoint(f, props(f)), prop, received);
+}
+
+export const TRANSIT_GATEWAY_ID = 'tgw-0123456789abcdef0';
+
+/**
+ * The smallest valid transit gateway endpoint: no VPC, the default authorization rule off (there
+ * is no VPC to authorize), and `zones` of the transit gateway configuration on top.
+ */
+export function transitGatewayProps(
+  fixture: Fixture,
+  zones: Omit<ClientVpnTransitGatewayConfiguration, 'transitGatewayId'> = { availabilityZones: ['us-east-1a', 'us-east-1b'] },
+): ClientVpnEndpointProps {
+  return {
+    ...minimalProps(fixture),
+    vpc: undefined,
+    authorizeAllUsersToVpcCidr: false,
+    transitGatewayConfiguration: { transitGatewayId: TRANSIT_GATEWAY_ID, ...zones },
+  };
+}
+
+/** A two-zone dual-stack VPC (10.1.0.0/16 and an Amazon-provided IPv6 block) with isolated subnets. */
+export function dualStackVpc(stack: Stack, id = 'DualStack'): ec2.Vpc {
+  return new ec2.Vpc(stack, id, {
+    ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+    ipProtocol: ec2.IpProtocol.DUAL_STACK,
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+}
+
+/** testStack's fixture in an environment-agnostic stack: the VPC's zones are `Fn::Select` of `Fn::GetAZs`. */
+export function agnosticTestStack(app = new App(), id = 'Agnostic'): Fixture {
+  const stack = new Stack(app, id);
+  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+  const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
+  const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
+  return { app, stack, vpc, serverCertificate, clientRootCertificate };
 }

@@ -18,6 +18,7 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceRes
 import {
   ATTRIBUTE_DNS_NAME,
   ATTRIBUTE_SELF_SERVICE_PORTAL_URL,
+  ATTRIBUTE_TRANSIT_GATEWAY_ATTACHMENT_ID,
   ConfigurationTarget,
   ENDPOINT_METADATA,
   OWNER_METADATA,
@@ -163,6 +164,8 @@ async function apply(
       Data: {
         [ATTRIBUTE_DNS_NAME]: endpoint.DnsName ?? '',
         [ATTRIBUTE_SELF_SERVICE_PORTAL_URL]: endpoint.SelfServicePortalUrl ?? '',
+        // Empty for an endpoint in a VPC, and where the runtime's SDK predates transit gateway endpoints.
+        [ATTRIBUTE_TRANSIT_GATEWAY_ATTACHMENT_ID]: endpoint.TransitGatewayConfiguration?.TransitGatewayAttachmentId ?? '',
       },
     };
   } catch (error) {

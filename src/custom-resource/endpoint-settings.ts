@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,9 +8,11 @@ import { EndpointSettingsFunction } from './endpoint-settings-function';
 import {
   ATTRIBUTE_DNS_NAME,
   ATTRIBUTE_SELF_SERVICE_PORTAL_URL,
+  ATTRIBUTE_TRANSIT_GATEWAY_ATTACHMENT_ID,
   SETTINGS_RESOURCE_TYPE,
   SettingsResourceProperties,
 } from './resource-properties';
+import { acknowledgeNagFinding } from '../private/nag-acknowledgements';
 
 /** What one endpoint asks of the settings handler. */
 export interface EndpointSettingsProps {
@@ -41,6 +43,7 @@ export const SETTINGS_SERVICE_TIMEOUT = SETTINGS_HANDLER_TIMEOUT.plus(Duration.m
 export class EndpointSettings extends Construct {
   public readonly dnsName: string;
   public readonly selfServicePortalUrl: string;
+  public readonly transitGatewayAttachmentId: string;
 
   constructor(scope: Construct, id: string, props: EndpointSettingsProps) {
     super(scope, id);
@@ -99,6 +102,7 @@ export class EndpointSettings extends Construct {
 
     this.dnsName = resource.getAttString(ATTRIBUTE_DNS_NAME);
     this.selfServicePortalUrl = resource.getAttString(ATTRIBUTE_SELF_SERVICE_PORTAL_URL);
+    this.transitGatewayAttachmentId = resource.getAttString(ATTRIBUTE_TRANSIT_GATEWAY_ATTACHMENT_ID);
   }
 }
 
@@ -133,10 +137,8 @@ function handlerOf(stack: Stack): EndpointSettingsFunction {
     resources: ['*'],
     conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
   }));
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'ec2:DescribeClientVpnEndpoints has no resource-level permissions; the statement is limited to this region.',
-  });
+  acknowledgeNagFinding(role, 'AwsSolutions-IAM5',
+    'ec2:DescribeClientVpnEndpoints has no resource-level permissions; the statement is limited to this region.', 'Resource::*');
   const handler = new EndpointSettingsFunction(stack, HANDLER_ID, {
     description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
     timeout: SETTINGS_HANDLER_TIMEOUT,
@@ -146,9 +148,7 @@ function handlerOf(stack: Stack): EndpointSettingsFunction {
     role,
     logGroup,
   });
-  Validations.of(handler).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'The handler is built and tested for the Node.js 22 runtime (esbuild target node22), which Lambda supports.',
-  });
+  acknowledgeNagFinding(handler, 'AwsSolutions-L1',
+    'The handler is built and tested for the Node.js 22 runtime (esbuild target node22), which Lambda supports.');
   return handler;
 }

@@ -60,6 +60,7 @@ export const ENDPOINT_METADATA = 'cdk-client-vpn-endpoint';
 /** The attributes the resource returns, readable with Fn::GetAtt. */
 export const ATTRIBUTE_DNS_NAME = 'DnsName';
 export const ATTRIBUTE_SELF_SERVICE_PORTAL_URL = 'SelfServicePortalUrl';
+export const ATTRIBUTE_TRANSIT_GATEWAY_ATTACHMENT_ID = 'TransitGatewayAttachmentId';
 
 /** ModifyClientVpnEndpoint parameters the construct owns; never taken from `apiSettings`. */
 export const RESERVED_API_SETTINGS = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];

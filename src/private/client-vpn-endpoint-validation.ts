@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import type { ClientVpnEndpointProps } from '../client-vpn-endpoint';
 import {
   ClientVpnAuthorizationPolicy,
@@ -16,14 +16,12 @@ import {
   VpnPort,
 } from '../client-vpn-endpoint-types';
 import {
-  Cidr,
   characterCount,
   cidrsOverlap,
   describeSubnet,
   invalid,
   isIpAddress,
   isUnresolved,
-  parseCidr,
   requireArray,
   requireBoolean,
   requireNetworkCidr,
@@ -32,6 +30,7 @@ import {
   requireResource,
   requireString,
 } from './validation';
+import { isDedicatedTenancy, knownVpcCidrs, vpcIpv6Blocks } from './vpc-blocks';
 import { RESERVED_API_SETTINGS } from '../custom-resource/resource-properties';
 
 /*
@@ -46,99 +45,58 @@ const MIN_CLIENT_CIDR_PREFIX = 12;
 const MAX_CLIENT_CIDR_PREFIX = 22;
 const CLIENT_CONNECT_HANDLER_PREFIX = 'AWSClientVPN-';
 const MAX_OBJECT_KEY_BYTES = 1024;
-// Vpc.fromLookup's stand-in CIDR before the lookup has run.
-const LOOKUP_PLACEHOLDER_CIDR = '1.2.3.4/5';
 
-export function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.SelectedSubnets {
-  // By default one subnet per zone, so VPCs with several private subnet groups still work.
-  let selected: ec2.SelectedSubnets;
-  try {
-    selected = vpc.selectSubnets(selection ?? { onePerAz: true });
-  } catch (error) {
-    throw invalid('vpcSubnets', `must select subnets of the VPC (${(error as Error).message})`, selection ?? {});
-  }
-  const subnets = selected.subnets;
-  if (subnets.length === 0) {
-    throw invalid('vpcSubnets', 'must select at least one subnet to associate as a target network', selection ?? {});
-  }
-  const seen = new Map<string, ec2.ISubnet>();
-  for (const subnet of subnets) {
-    const zone = knownAvailabilityZone(subnet);
-    if (zone === undefined) {
-      continue;
-    }
-    const other = seen.get(zone);
-    if (other !== undefined) {
-      throw invalid('vpcSubnets',
-        `must select at most one subnet per Availability Zone (add \`onePerAz: true\`); ${zone} has ${describeSubnet(other)} and ${describeSubnet(subnet)}`,
-        subnets.map(describeSubnet));
-    }
-    seen.set(zone, subnet);
-  }
-  return selected;
-}
-
-function knownAvailabilityZone(subnet: ec2.ISubnet): string | undefined {
-  try {
-    const zone = subnet.availabilityZone;
-    return zone && !isUnresolved(zone) ? zone : undefined;
-  } catch {
-    // An imported subnet without an Availability Zone throws when asked for it.
-    return undefined;
-  }
-}
-
-/** The VPC's IPv4 CIDR blocks known at synth time; empty when none is. */
-function knownVpcCidrs(vpc: ec2.IVpc): Cidr[] {
-  const texts: string[] = [];
-  try {
-    texts.push(vpc.vpcCidrBlock);
-  } catch {
-    // Imported VPCs without a CIDR block throw when asked for it.
-  }
-  // A VPC defined in this app answers with a token; its resources hold the literal blocks.
-  // Secondary blocks live in the VPC or beside it, naming it by its id. Only those places are
-  // searched: walking the whole stack for every endpoint would make synthesis quadratic.
-  const isSecondaryBlock = (child: IConstruct): child is ec2.CfnVPCCidrBlock & { cidrBlock: string } =>
-    child instanceof ec2.CfnVPCCidrBlock && child.cidrBlock !== undefined && child.vpcId === vpc.vpcId;
-  for (const child of vpc.node.findAll()) {
-    if (child instanceof ec2.CfnVPC && child.cidrBlock !== undefined) {
-      texts.push(child.cidrBlock);
-    } else if (isSecondaryBlock(child)) {
-      texts.push(child.cidrBlock);
-    }
-  }
-  for (const sibling of vpc.node.scope?.node.children ?? []) {
-    if (isSecondaryBlock(sibling)) {
-      texts.push(sibling.cidrBlock);
-    }
-  }
-  return texts
-    .filter((text) => typeof text === 'string' && text !== LOOKUP_PLACEHOLDER_CIDR && !isUnresolved(text))
-    .map((text) => parseCidr(text, [4]))
-    .filter((cidr): cidr is Cidr => cidr !== undefined);
-}
-
-export function vpcCidrToAuthorize(props: ClientVpnEndpointProps): string {
-  if (props.trafficIpAddressType === IpAddressType.IPV6) {
+/**
+ * What the default authorization rules cover: the VPC's IPv4 block for IPv4 traffic, its IPv6
+ * blocks for IPv6 traffic, and both for dual-stack traffic.
+ */
+export function vpcCidrsToAuthorize(props: ClientVpnEndpointProps): Array<{ cidr: string; after?: IDependable }> {
+  const vpc = props.vpc;
+  if (!vpc) {
     throw invalid('authorizeAllUsersToVpcCidr',
-      'must be false when `trafficIpAddressType` is IPV6 (the default rule authorizes the VPC\'s IPv4 block); add an IngressAuthorization for the VPC\'s IPv6 block instead',
+      'must be false for a transit gateway endpoint: there is no VPC to authorize; add an IngressAuthorization for each network behind the transit gateway',
       props.authorizeAllUsersToVpcCidr);
   }
-  try {
-    return props.vpc.vpcCidrBlock;
-  } catch {
-    throw invalid('authorizeAllUsersToVpcCidr',
-      'must be false when the VPC was imported without `vpcCidrBlock`: the default rule needs the VPC\'s CIDR block',
-      props.authorizeAllUsersToVpcCidr);
+  // A token traffic type is taken as IPv4, the API's default: the rule for the IPv4 block is the one that can always be written.
+  const given = props.trafficIpAddressType;
+  const traffic = given === undefined || isUnresolved(given) ? IpAddressType.IPV4 : given;
+  const cidrs: Array<{ cidr: string; after?: IDependable }> = [];
+  if (traffic !== IpAddressType.IPV6) {
+    try {
+      cidrs.push({ cidr: vpc.vpcCidrBlock });
+    } catch {
+      throw invalid('authorizeAllUsersToVpcCidr',
+        'must be false when the VPC was imported without `vpcCidrBlock`: the default rule needs the VPC\'s CIDR block',
+        props.authorizeAllUsersToVpcCidr);
+    }
   }
+  if (traffic !== IpAddressType.IPV4) {
+    const ipv6Blocks = vpcIpv6Blocks(vpc);
+    if (ipv6Blocks === undefined) {
+      throw invalid('authorizeAllUsersToVpcCidr',
+        'must be false with IPv6 traffic through an imported VPC: the default rule needs the VPC\'s IPv6 blocks, which the app cannot know; add an IngressAuthorization for them',
+        props.authorizeAllUsersToVpcCidr);
+    }
+    cidrs.push(...ipv6Blocks.map(({ cidr, association }) => ({ cidr, after: association })));
+  }
+  return cidrs;
+}
+
+/** One association per zone of a transit gateway endpoint, by name or by id. */
+type ZoneAssociation = { availabilityZone: string } | { availabilityZoneId: string };
+
+export function transitGatewayZones(configuration: ClientVpnTransitGatewayConfiguration): ZoneAssociation[] {
+  return [
+    ...(configuration.availabilityZones ?? []).map((availabilityZone) => ({ availabilityZone })),
+    ...(configuration.availabilityZoneIds ?? []).map((availabilityZoneId) => ({ availabilityZoneId })),
+  ];
 }
 
 export function validateEndpointProps(props: ClientVpnEndpointProps): void {
   if (typeof props !== 'object' || props === null) {
     throw invalid('props', 'must be an object of ClientVpnEndpointProps', props);
   }
-  requireResource('vpc', props.vpc, 'an ec2.IVpc', ['vpcId'], ['selectSubnets']);
+  validateNetwork(props);
   requireResource('serverCertificate', props.serverCertificate, 'an ACM certificate', ['certificateArn']);
   validateTypes(props);
   validateClientCidr(props);
@@ -159,6 +117,38 @@ export function validateEndpointProps(props: ClientVpnEndpointProps): void {
   }
 }
 
+/** Exactly one of a VPC and a transit gateway; a transit gateway endpoint has no VPC settings. */
+function validateNetwork(props: ClientVpnEndpointProps): void {
+  if (props.vpc === undefined && props.transitGatewayConfiguration === undefined) {
+    throw invalid('vpc', 'or `transitGatewayConfiguration` is required: the endpoint is associated with subnets of a VPC or attached to a transit gateway', props.vpc);
+  }
+  if (props.vpc !== undefined && props.transitGatewayConfiguration !== undefined) {
+    throw invalid('transitGatewayConfiguration',
+      'cannot be given together with `vpc`: an endpoint cannot mix VPC subnet associations and transit gateway associations',
+      props.transitGatewayConfiguration?.transitGatewayId);
+  }
+  if (props.vpc === undefined) {
+    const rule = 'cannot be given for a transit gateway endpoint: it has no VPC, so no subnets or security groups';
+    if (props.vpcSubnets !== undefined) {
+      const { subnets, ...selection } = props.vpcSubnets;
+      throw invalid('vpcSubnets', rule, subnets ? { ...selection, subnets: subnets.map(describeSubnet) } : selection);
+    }
+    if (props.securityGroups !== undefined) {
+      throw invalid('securityGroups', rule, props.securityGroups.map((group) => group?.securityGroupId));
+    }
+    return;
+  }
+  requireResource('vpc', props.vpc, 'an ec2.IVpc', ['vpcId'], ['selectSubnets']);
+  if (isDedicatedTenancy(props.vpc)) {
+    throw invalid('vpc', 'must not be a dedicated-tenancy VPC: Client VPN cannot associate its subnets', props.vpc.node.path);
+  }
+  const traffic = props.trafficIpAddressType;
+  if ((traffic === IpAddressType.IPV6 || traffic === IpAddressType.DUAL_STACK) && vpcIpv6Blocks(props.vpc)?.length === 0) {
+    throw invalid('trafficIpAddressType',
+      `needs a VPC with an IPv6 CIDR block: clients get their IPv6 addresses from the associated subnets, and ${props.vpc.node.path} has none`, traffic);
+  }
+}
+
 function validateTypes(props: ClientVpnEndpointProps): void {
   requireOneOf('transportProtocol', props.transportProtocol, Object.values(TransportProtocol));
   requireOneOf('port', props.port, [VpnPort.HTTPS, VpnPort.OPENVPN]);
@@ -171,6 +161,7 @@ function validateTypes(props: ClientVpnEndpointProps): void {
     requireBoolean(prop, props[prop]);
   }
   // These decide which resources exist, which a value known only at deploy time cannot.
+  requireBoolean('logAuthorizationPolicyContext', props.logAuthorizationPolicyContext);
   for (const prop of ['logging', 'authorizeAllUsersToVpcCidr', 'tagsAtCreation'] as const) {
     if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
       throw invalid(prop, 'must be a literal true or false: it decides which resources are created', props[prop]);
@@ -200,7 +191,7 @@ function validateClientCidr(props: ClientVpnEndpointProps): void {
   if (cidr.prefix < MIN_CLIENT_CIDR_PREFIX || cidr.prefix > MAX_CLIENT_CIDR_PREFIX) {
     throw invalid('clientCidrBlock', `must be between /${MIN_CLIENT_CIDR_PREFIX} and /${MAX_CLIENT_CIDR_PREFIX}`, cidrBlock);
   }
-  const overlapping = knownVpcCidrs(props.vpc).find((vpcCidr) => cidrsOverlap(cidr, vpcCidr));
+  const overlapping = (props.vpc ? knownVpcCidrs(props.vpc) : []).find((vpcCidr) => cidrsOverlap(cidr, vpcCidr));
   if (overlapping) {
     throw invalid('clientCidrBlock', `must not overlap the VPC's CIDR block ${overlapping.canonical}`, cidrBlock);
   }
@@ -237,9 +228,10 @@ function validateLogging(props: ClientVpnEndpointProps): void {
   }
   requireOneOf('logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((days) => typeof days === 'number'));
   if (props.logging === false) {
-    for (const prop of ['logGroup', 'logStream', 'logRetention'] as const) {
+    for (const prop of ['logGroup', 'logStream', 'logRetention', 'logAuthorizationPolicyContext'] as const) {
       if (props[prop] !== undefined) {
-        throw invalid(prop, 'cannot be given when `logging` is false', prop === 'logRetention' ? props[prop] : describeLogResource(props[prop]));
+        const value = props[prop];
+        throw invalid(prop, 'cannot be given when `logging` is false', value instanceof Construct ? describeLogResource(value) : value);
       }
     }
     return;
@@ -541,9 +533,15 @@ function validateTransitGatewayConfiguration(configuration: ClientVpnTransitGate
   requireArray('transitGatewayConfiguration.availabilityZoneIds', configuration.availabilityZoneIds);
   for (const prop of ['availabilityZones', 'availabilityZoneIds'] as const) {
     const zones = configuration[prop];
-    for (let index = 0; Array.isArray(zones) && !isUnresolved(zones) && index < zones.length; index++) {
+    if (zones !== undefined && isUnresolved(zones)) {
+      throw invalid(`transitGatewayConfiguration.${prop}`, 'must be a literal list: each zone becomes an association of its own', zones);
+    }
+    for (let index = 0; Array.isArray(zones) && index < zones.length; index++) {
       if (typeof zones[index] !== 'string' || zones[index] === '') {
         throw invalid(`transitGatewayConfiguration.${prop}[${index}]`, 'must be a zone name or id', zones[index]);
+      }
+      if (!isUnresolved(zones[index]) && zones.indexOf(zones[index]) !== index) {
+        throw invalid(`transitGatewayConfiguration.${prop}`, 'must name each zone once: a zone is associated once', zones);
       }
     }
   }

@@ -40,7 +40,9 @@ const PORTAL_URL = `https://self-service.clientvpn.amazonaws.com/endpoints/${END
 const CRL = '-----BEGIN X509 CRL-----\nMIIBsecretCrlTextThatMustNeverBeLogged1234567890\n-----END X509 CRL-----\n';
 const CRL_2 = '-----BEGIN X509 CRL-----\nMIIBrotatedCrlTextThatMustNeverBeLoggedEither0987\n-----END X509 CRL-----\n';
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n<ca>\nSECRET-CONFIGURATION-CA-BODY\n</ca>\n';
-const ATTRIBUTES = { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL };
+const ATTACHMENT_ID = 'tgw-attach-0123456789abcdef0';
+/** An endpoint in a VPC has no transit gateway attachment: its attribute is empty. */
+const ATTRIBUTES = { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL, TransitGatewayAttachmentId: '' };
 const PHYSICAL_ID = settingsPhysicalId(ENDPOINT_ID);
 const FAILED_CREATE_ID = failedCreatePhysicalId('request-0001');
 /** A tag CloudFormation or someone else put on the endpoint: never named in the properties. */
@@ -303,7 +305,7 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('Create', () => {
-  test('reads DnsName and SelfServicePortalUrl into Data, with a physical id that names the endpoint only', async () => {
+  test('reads DnsName, SelfServicePortalUrl and TransitGatewayAttachmentId into Data, with a physical id that names the endpoint only', async () => {
     describes(ENDPOINT_ID, endpoint());
 
     const { response } = await invoke(createEvent(props()));
@@ -314,7 +316,7 @@ describe('Create', () => {
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
-      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL },
+      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL, TransitGatewayAttachmentId: '' },
     });
     expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
     expect(inputs('DescribeClientVpnEndpoints')).toEqual([{ ClientVpnEndpointIds: [ENDPOINT_ID] }]);
@@ -326,8 +328,36 @@ describe('Create', () => {
     const { response } = await invoke(createEvent(props()));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.Data).toEqual({ DnsName: '', SelfServicePortalUrl: '' });
+    expect(response.Data).toEqual({ DnsName: '', SelfServicePortalUrl: '', TransitGatewayAttachmentId: '' });
     expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  test('reads the transit gateway attachment id of an endpoint attached to a transit gateway into Data', async () => {
+    describes(ENDPOINT_ID, endpoint({
+      TransitGatewayConfiguration: {
+        TransitGatewayId: 'tgw-0123456789abcdef0',
+        TransitGatewayAttachmentId: ATTACHMENT_ID,
+        AvailabilityZoneSet: ['us-east-1a'],
+      },
+    }));
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Data).toEqual({ DnsName: DNS_NAME, SelfServicePortalUrl: PORTAL_URL, TransitGatewayAttachmentId: ATTACHMENT_ID });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test.each<[string, { [key: string]: unknown }]>([
+    ['no TransitGatewayConfiguration (an endpoint in a VPC)', {}],
+    ['a TransitGatewayConfiguration without an attachment id yet', { TransitGatewayConfiguration: { TransitGatewayId: 'tgw-0123456789abcdef0' } }],
+  ])('answers an empty TransitGatewayAttachmentId for a Describe answer with %s', async (_name, overrides) => {
+    describes(ENDPOINT_ID, endpoint(overrides));
+
+    const { response } = await invoke(createEvent(props()));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Data).toEqual(ATTRIBUTES);
   });
 
   test('imports the CRL, applies ApiSettings, tags the endpoint and exports the configuration, in that order', async () => {
@@ -599,8 +629,17 @@ describe('Update', () => {
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
-      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: portalUrl },
+      Data: { DnsName: DNS_NAME, SelfServicePortalUrl: portalUrl, TransitGatewayAttachmentId: '' },
     });
+    expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('reads the transit gateway attachment id again, writing nothing', async () => {
+    describes(ENDPOINT_ID, endpoint({ TransitGatewayConfiguration: { TransitGatewayId: 'tgw-0123456789abcdef0', TransitGatewayAttachmentId: ATTACHMENT_ID } }));
+
+    const { response } = await invoke(updateEvent(PHYSICAL_ID, props(), props()));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { TransitGatewayAttachmentId: ATTACHMENT_ID } });
     expect(sent()).toEqual(['DescribeClientVpnEndpoints']);
   });
 
@@ -927,7 +966,7 @@ describe('Update', () => {
       StackId: STACK_ID,
       RequestId: 'request-0001',
       LogicalResourceId: LOGICAL_ID,
-      Data: { DnsName: otherDnsName, SelfServicePortalUrl: '' },
+      Data: { DnsName: otherDnsName, SelfServicePortalUrl: '', TransitGatewayAttachmentId: '' },
     });
     // Nothing is compared with the old endpoint's properties; the old file is not touched here.
     expect(sent()).toEqual([

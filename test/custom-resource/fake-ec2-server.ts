@@ -61,6 +61,8 @@ export interface FakeEndpoint {
   status: 'pending-associate' | 'available' | 'deleting' | 'deleted';
   dnsName: string;
   selfServicePortalUrl?: string;
+  /** For an endpoint attached to a transit gateway: its transitGatewayConfiguration, as Describe answers it. */
+  transitGateway?: { transitGatewayId: string; transitGatewayAttachmentId?: string; availabilityZones: string[] };
   sessionTimeoutHours: number;
   disconnectOnSessionTimeout: boolean;
   splitTunnel: boolean;
@@ -169,6 +171,11 @@ function endpointXml(endpoint: FakeEndpoint): string {
     + optional('selfServicePortalUrl', endpoint.selfServicePortalUrl)
     + `<sessionTimeoutHours>${endpoint.sessionTimeoutHours}</sessionTimeoutHours>`
     + `<disconnectOnSessionTimeout>${endpoint.disconnectOnSessionTimeout}</disconnectOnSessionTimeout>`
+    + (endpoint.transitGateway === undefined ? '' : '<transitGatewayConfiguration>'
+      + `<transitGatewayId>${xmlEscape(endpoint.transitGateway.transitGatewayId)}</transitGatewayId>`
+      + optional('transitGatewayAttachmentId', endpoint.transitGateway.transitGatewayAttachmentId)
+      + `<availabilityZoneSet>${endpoint.transitGateway.availabilityZones.map((zone) => `<item>${xmlEscape(zone)}</item>`).join('')}</availabilityZoneSet>`
+      + '</transitGatewayConfiguration>')
     + `<tagSet>${endpoint.tags.map(({ key, value }) => `<item><key>${xmlEscape(key)}</key><value>${xmlEscape(value)}</value></item>`).join('')}</tagSet>`
     + '</item>';
 }

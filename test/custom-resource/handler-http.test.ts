@@ -47,6 +47,8 @@ const BUCKET = 'client-vpn-configurations';
 const ATTRIBUTES = {
   DnsName: defaultEndpoint(ENDPOINT_ID).dnsName,
   SelfServicePortalUrl: defaultEndpoint(ENDPOINT_ID).selfServicePortalUrl ?? '',
+  // The fake's endpoint is in a VPC: no transit gateway attachment.
+  TransitGatewayAttachmentId: '',
 };
 const LOG_STREAM = '2025/01/13/[$LATEST]0123456789abcdef0123456789abcdef';
 const EC2_VERSION = '2016-11-15';
@@ -256,7 +258,7 @@ function pemCrl(lineEnding: string): string {
 }
 
 describe('the bundled settings handler against a fake EC2 Query API and S3', () => {
-  test('Create answers SUCCESS with DnsName and SelfServicePortalUrl read from the DescribeClientVpnEndpoints XML', async () => {
+  test('Create answers SUCCESS with DnsName, SelfServicePortalUrl and TransitGatewayAttachmentId read from the DescribeClientVpnEndpoints XML', async () => {
     const response = await invoke(createEvent({ EndpointId: ENDPOINT_ID, ApiSettings: '{"SessionTimeoutHours":12}' }));
 
     expect(response).toEqual({
@@ -489,8 +491,28 @@ describe('the bundled settings handler against a fake EC2 Query API and S3', () 
     expect(updated).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: PHYSICAL_ID,
-      Data: { DnsName: ATTRIBUTES.DnsName, SelfServicePortalUrl: '' },
+      Data: { DnsName: ATTRIBUTES.DnsName, SelfServicePortalUrl: '', TransitGatewayAttachmentId: '' },
     });
+    expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
+  });
+
+  test('the transit gateway attachment id is read from the DescribeClientVpnEndpoints XML of an endpoint attached to a transit gateway', async () => {
+    server.endpoints.get(ENDPOINT_ID)!.transitGateway = {
+      transitGatewayId: 'tgw-0123456789abcdef0',
+      transitGatewayAttachmentId: 'tgw-attach-0123456789abcdef0',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+    };
+
+    const created = await invoke(createEvent({ EndpointId: ENDPOINT_ID }));
+
+    expect(created).toMatchObject({ Status: 'SUCCESS', Data: { ...ATTRIBUTES, TransitGatewayAttachmentId: 'tgw-attach-0123456789abcdef0' } });
+    server.clearRequests();
+    // Before the attachment exists, the configuration has no attachment id: the attribute is empty.
+    server.endpoints.get(ENDPOINT_ID)!.transitGateway!.transitGatewayAttachmentId = undefined;
+
+    const updated = await invoke(updateEvent(created.PhysicalResourceId, { EndpointId: ENDPOINT_ID }, { EndpointId: ENDPOINT_ID }));
+
+    expect(updated).toMatchObject({ Status: 'SUCCESS', Data: ATTRIBUTES });
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
   });
 

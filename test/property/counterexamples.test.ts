@@ -172,7 +172,7 @@ describe('ClientVpnEndpoint', () => {
     ['availabilityZones', [5]],
     ['availabilityZoneIds', ['']],
   ])('transitGatewayConfiguration.%s listing something that is not a zone name (%p) is rejected when the construct is created', (key, zones) => {
-    expectValidationError(() => build({ transitGatewayConfiguration: { transitGatewayId: 'tgw-12345678', [key]: zones } as any }),
+    expectValidationError(() => build({ vpc: undefined, authorizeAllUsersToVpcCidr: false, transitGatewayConfiguration: { transitGatewayId: 'tgw-12345678', [key]: zones } as any }),
       `transitGatewayConfiguration.${key}[0]`);
   });
 

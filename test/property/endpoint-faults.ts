@@ -21,7 +21,9 @@ import {
   EndpointSpec,
   endpointProps,
   endpointTemplateViolations,
+  fixtureFor,
   HandlerSpec,
+  inVpc,
   LoggingSpec,
   RETENTION_DAYS,
   SecurityGroupSpec,
@@ -32,7 +34,6 @@ import {
   anything,
   CfnTemplate,
   describeError,
-  fixture,
   Fixture,
   formatIpv4,
   holdsTokenDouble,
@@ -53,9 +54,12 @@ import { ClientVpnUserAuthentication, DevicePostureTrustProviderType, IpAddressT
 // The table of invalid values.
 
 /** A value put into the props after they are built, for faults the configuration data cannot express. */
+export type RawMake = 'federated-without-provider' | 'federated-with-bad-portal' | 'plain-object-sg' | 'undefined-sg' | 'imported-sg'
+  | 'fixture-vpc' | 'fixture-subnets';
+
 export type Raw =
   | { readonly prop: string; readonly value: unknown }
-  | { readonly prop: string; readonly make: 'federated-without-provider' | 'federated-with-bad-portal' | 'plain-object-sg' | 'undefined-sg' };
+  | { readonly prop: string; readonly make: RawMake };
 
 export interface Mutation {
   readonly label: string;
@@ -69,6 +73,17 @@ type Mutate = (spec: EndpointSpec) => fc.Arbitrary<Mutation>;
 
 function ipv4Traffic(spec: EndpointSpec): EndpointSpec {
   return spec.trafficIpAddressType === IpAddressType.IPV6 ? { ...spec, trafficIpAddressType: undefined } : spec;
+}
+
+/** A transit gateway endpoint: the spec's own, or one with a transit gateway and no zones. */
+function onTransitGateway(spec: EndpointSpec): EndpointSpec {
+  return {
+    ...spec,
+    transitGateway: spec.transitGateway ?? { transitGatewayId: 'tgw-12345678' },
+    vpcSubnets: 'default',
+    securityGroups: undefined,
+    authorizeAllUsersToVpcCidr: false,
+  };
 }
 
 function withClientCidr(spec: EndpointSpec): EndpointSpec {
@@ -108,20 +123,20 @@ export const MUTATIONS: Mutate[] = [
   (spec) => ipv4Network(fc.oneof(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 23, max: 32 })))
     .map((cidr) => ({ label: 'client CIDR prefix outside /12-/22', expected: ['clientCidrBlock'], spec: { ...ipv4Traffic(spec), clientCidrBlock: cidr } })),
   (spec) => NETWORK_AROUND_VPC
-    .map((cidr) => ({ label: 'client CIDR overlaps the VPC block', expected: ['clientCidrBlock'], spec: { ...ipv4Traffic(spec), clientCidrBlock: cidr } })),
+    .map((cidr) => ({ label: 'client CIDR overlaps the VPC block', expected: ['clientCidrBlock'], spec: { ...ipv4Traffic(inVpc(spec)), clientCidrBlock: cidr } })),
   (spec) => NETWORK_AROUND_SECONDARY.map((change) => ({
     label: `client CIDR overlaps a secondary VPC block defined in the ${change.secondaryCidr.scope}`,
     expected: ['clientCidrBlock'],
-    spec: { ...ipv4Traffic(spec), ...change },
+    spec: { ...ipv4Traffic(inVpc(spec)), ...change },
   })),
   (spec) => fc.oneof(notANetwork(), ipv6Network())
     .map((cidr) => ({ label: 'client CIDR is not an IPv4 network', expected: ['clientCidrBlock'], spec: { ...ipv4Traffic(spec), clientCidrBlock: cidr } })),
   (spec) => fc.constantFrom(undefined, IpAddressType.IPV4, IpAddressType.DUAL_STACK)
-    .map((traffic) => ({ label: 'client CIDR missing for IPv4 traffic', expected: ['clientCidrBlock'], spec: { ...spec, trafficIpAddressType: traffic, clientCidrBlock: undefined } })),
+    .map((traffic) => ({ label: 'client CIDR missing for IPv4 traffic', expected: ['clientCidrBlock'], spec: { ...spec, ipv6Vpc: true, trafficIpAddressType: traffic, clientCidrBlock: undefined } })),
   (spec) => clientCidrArb(spec.secondaryCidr).map((cidr) => ({
     label: 'client CIDR with IPv6 traffic',
     expected: ['clientCidrBlock'],
-    spec: { ...spec, trafficIpAddressType: IpAddressType.IPV6, authorizeAllUsersToVpcCidr: false, clientCidrBlock: cidr },
+    spec: { ...spec, ipv6Vpc: true, trafficIpAddressType: IpAddressType.IPV6, clientCidrBlock: cidr },
   })),
 
   // authentication
@@ -206,12 +221,50 @@ export const MUTATIONS: Mutate[] = [
   // split tunnel with route enforcement
   (spec) => fc.constant({ label: 'split tunnel with route enforcement', expected: ['clientRouteEnforcement'], spec: { ...spec, splitTunnel: true, clientRouteEnforcement: true } }),
 
-  // IPv6 traffic with the default rule, which is for the VPC's IPv4 block
-  (spec) => fc.constantFrom(true, undefined).map((authorize) => ({
-    label: 'IPv6 traffic with the default IPv4 authorization rule',
-    expected: ['authorizeAllUsersToVpcCidr'],
-    spec: { ...spec, trafficIpAddressType: IpAddressType.IPV6, clientCidrBlock: undefined, authorizeAllUsersToVpcCidr: authorize },
+  // IPv6 and dual-stack traffic through a VPC without an IPv6 block: clients get their addresses from the subnets
+  (spec) => fc.record({ traffic: fc.constantFrom(IpAddressType.IPV6, IpAddressType.DUAL_STACK), authorize: fc.constantFrom(true, false, undefined) })
+    .map(({ traffic, authorize }) => ({
+      label: `${traffic} traffic through a VPC without an IPv6 block`,
+      expected: ['trafficIpAddressType'],
+      spec: {
+        ...withClientCidr(inVpc(spec)),
+        ipv6Vpc: false,
+        trafficIpAddressType: traffic,
+        authorizeAllUsersToVpcCidr: authorize,
+        ...(traffic === IpAddressType.IPV6 ? { clientCidrBlock: undefined } : {}),
+      },
+    })),
+
+  // logAuthorizationPolicyContext with logging off
+  (spec) => fc.boolean().map((value) => ({
+    label: 'logAuthorizationPolicyContext with logging off',
+    expected: ['logAuthorizationPolicyContext'],
+    spec: { ...spec, logging: { kind: 'off' as const }, logAuthorizationPolicyContext: value },
   })),
+
+  // transit gateway endpoints: exactly one of vpc and transitGatewayConfiguration, and nothing of a VPC
+  (spec) => fc.constantFrom(true, undefined).map((authorize) => ({
+    label: 'transit gateway endpoint with the default authorization rule (no VPC to authorize)',
+    expected: ['authorizeAllUsersToVpcCidr'],
+    spec: { ...onTransitGateway(spec), authorizeAllUsersToVpcCidr: authorize },
+  })),
+  (spec) => fc.constant<Mutation>({
+    label: 'transit gateway endpoint with a VPC too',
+    expected: ['transitGatewayConfiguration'],
+    spec: onTransitGateway(spec),
+    raw: { prop: 'vpc', make: 'fixture-vpc' },
+  }),
+  (spec) => fc.constant(raw('neither a VPC nor a transit gateway', ['vpc'], inVpc(spec), 'vpc', undefined)),
+  (spec) => fc.constantFrom<Raw>(
+    { prop: 'vpcSubnets', make: 'fixture-subnets' },
+    { prop: 'vpcSubnets', value: { subnets: [] } },
+    { prop: 'securityGroups', make: 'imported-sg' },
+  ).map((r): Mutation => ({ label: `${r.prop} on a transit gateway endpoint`, expected: [r.prop], spec: onTransitGateway(spec), raw: r })),
+  (spec) => fc.constantFrom('availabilityZones', 'availabilityZoneIds').chain((key) => fc.constantFrom<unknown>(
+    key === 'availabilityZones' ? ['us-east-1a', 'us-east-1a'] : ['use1-az1', 'use1-az2', 'use1-az1'],
+    Lazy.list({ produce: () => ['us-east-1a'] }),
+  ).map((zones) => raw('transit gateway zones named twice, or a list token', ['transitGatewayConfiguration'], onTransitGateway(spec),
+    'transitGatewayConfiguration', { transitGatewayId: 'tgw-12345678', [key]: zones }))),
 
   // enums given values outside them
   (spec) => fc.oneof(
@@ -224,7 +277,7 @@ export const MUTATIONS: Mutate[] = [
   // booleans given other types
   (spec) => fc.record({
     prop: fc.constantFrom('splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'logging', 'authorizeAllUsersToVpcCidr',
-      'tagsAtCreation'),
+      'tagsAtCreation', 'logAuthorizationPolicyContext'),
     value: fc.constantFrom<unknown>('true', 'false', 0, 1, 'yes', [], {}),
   }).map(({ prop, value }) => raw(`${prop} not a boolean`, [prop], { ...spec, logging: { kind: 'default' } }, prop, value)),
   // a boolean that decides which resources exist, given a token
@@ -268,11 +321,11 @@ export const MUTATIONS: Mutate[] = [
     fc.constantFrom<unknown>([], ['DisconnectOnSessionTimeout'], 'DisconnectOnSessionTimeout=true', 5, true),
   ).map((value) => raw('apiSettings with a key the construct owns, a malformed key, no value, or not an object', ['apiSettings'], spec, 'apiSettings', value)),
 
-  // vpcSubnets
-  (spec) => fc.constantFrom<SubnetsSpec>('two-per-zone', 'empty-list', 'unknown-zone')
-    .map((selection) => ({ label: `subnet selection ${selection}`, expected: ['vpcSubnets'], spec: { ...spec, vpcSubnets: selection } })),
+  // vpcSubnets (selecting none is a warning, not an error)
+  (spec) => fc.constantFrom<SubnetsSpec>('two-per-zone')
+    .map((selection) => ({ label: `subnet selection ${selection}`, expected: ['vpcSubnets'], spec: { ...inVpc(spec), vpcSubnets: selection } })),
   (spec) => fc.constantFrom<SubnetsSpec>('public', 'unknown-group')
-    .map((selection) => ({ label: `subnet selection ${selection} (aws-cdk-lib throws first)`, expected: ['vpcSubnets'], spec: { ...spec, vpcSubnets: selection } })),
+    .map((selection) => ({ label: `subnet selection ${selection} (aws-cdk-lib throws first)`, expected: ['vpcSubnets'], spec: { ...inVpc(spec), vpcSubnets: selection } })),
 
   // authorizationPolicy
   (spec) => fc.constantFrom<unknown>(
@@ -307,21 +360,21 @@ export const MUTATIONS: Mutate[] = [
   (spec) => fc.oneof(
     fc.constantFrom('', 'tgw-123', 'tgw-0123456789abcdef', 'tgw-0123456789abcdef01', 'tgw-ABCDEF12', 'vpc-12345678', 'tgw_12345678', ' tgw-12345678'),
     fc.string({ maxLength: 24 }).filter((id) => !/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)),
-  ).map((id) => raw('transit gateway id malformed', ['transitGatewayConfiguration'], spec, 'transitGatewayConfiguration', { transitGatewayId: id })),
+  ).map((id) => raw('transit gateway id malformed', ['transitGatewayConfiguration'], onTransitGateway(spec), 'transitGatewayConfiguration', { transitGatewayId: id })),
   (spec) => fc.constantFrom<unknown>({}, 'tgw-12345678', 5, { transitGatewayId: 'tgw-12345678', availabilityZones: 'us-east-1a' },
     { transitGatewayId: 'tgw-12345678', availabilityZoneIds: 'use1-az1' },
     { transitGatewayId: 'tgw-12345678', availabilityZones: ['us-east-1a'], availabilityZoneIds: ['use1-az1'] },
     { transitGatewayId: 'tgw-12345678', availabilityZones: [], availabilityZoneIds: [] })
-    .map((value) => raw('transitGatewayConfiguration without an id, or of the wrong shape', ['transitGatewayConfiguration'], spec,
+    .map((value) => raw('transitGatewayConfiguration without an id, or of the wrong shape', ['transitGatewayConfiguration'], onTransitGateway(spec),
       'transitGatewayConfiguration', value)),
   (spec) => fc.constantFrom<unknown>([''], [5], [null], ['us-east-1a', {}])
     .chain((zones) => fc.constantFrom('availabilityZones', 'availabilityZoneIds').map((key) =>
-      raw('transit gateway zones that are not names', ['transitGatewayConfiguration'], spec, 'transitGatewayConfiguration',
+      raw('transit gateway zones that are not names', ['transitGatewayConfiguration'], onTransitGateway(spec), 'transitGatewayConfiguration',
         { transitGatewayId: 'tgw-12345678', [key]: zones }))),
 
   // required props
   (spec) => fc.constantFrom('vpc', 'serverCertificate').chain((prop) => fc.constantFrom<unknown>(undefined, null, {}, 'id')
-    .map((value) => raw(`${prop} missing or not a construct`, [prop], spec, prop, value))),
+    .map((value) => raw(`${prop} missing or not a construct`, [prop], inVpc(spec), prop, value))),
 ];
 
 export function invalidEndpointMutation(mutations: Mutate[] = MUTATIONS): fc.Arbitrary<Mutation> {
@@ -350,6 +403,15 @@ export function applyRaw(props: { [key: string]: unknown }, r: Raw | undefined, 
     case 'plain-object-sg':
       props[r.prop] = [{}];
       return;
+    case 'imported-sg':
+      props[r.prop] = [ec2.SecurityGroup.fromSecurityGroupId(fx.stack, 'SgA', 'sg-12345678')];
+      return;
+    case 'fixture-vpc':
+      props[r.prop] = fx.vpc;
+      return;
+    case 'fixture-subnets':
+      props[r.prop] = { subnets: [fx.vpc.isolatedSubnets[0]] };
+      return;
   }
 }
 
@@ -358,7 +420,7 @@ export function invalidOutcome(mutation: Mutation): string[] {
   let error: unknown;
   let phase = 'construction';
   try {
-    const fx = fixture({ secondaryCidr: mutation.spec.secondaryCidr });
+    const fx = fixtureFor(mutation.spec);
     const props = endpointProps(mutation.spec, fx) as unknown as { [key: string]: unknown };
     applyRaw(props, mutation.raw, fx);
     createEndpoint(fx, props as any, mutation.spec.tags);
@@ -388,6 +450,7 @@ export function invalidOutcome(mutation: Mutation): string[] {
 const STRING_PROPS: EndpointProp[] = ['clientCidrBlock', 'description', 'clientLoginBanner', 'certificateRevocationList', 'clientConfigurationKey'];
 const BOOLEAN_PROPS: EndpointProp[] = [
   'logging', 'splitTunnel', 'selfServicePortal', 'disconnectOnSessionTimeout', 'clientRouteEnforcement', 'authorizeAllUsersToVpcCidr', 'tagsAtCreation',
+  'logAuthorizationPolicyContext',
 ];
 const ENUMS: Partial<Record<EndpointProp, unknown[]>> = {
   transportProtocol: Object.values(TransportProtocol),
@@ -514,8 +577,15 @@ const KNOWN_NAMES = [...ENDPOINT_PROPS, 'directoryId', 'samlProvider', 'selfServ
 
 /** The base configuration with the replaced prop's partners out of the way, so the error can only be about the prop. */
 function neutralFor(prop: EndpointProp, spec: EndpointSpec): EndpointSpec {
-  if (prop === 'logging' || prop === 'logGroup' || prop === 'logRetention') {
-    return { ...spec, logging: { kind: 'default' } };
+  if (prop === 'logging' || prop === 'logGroup' || prop === 'logRetention' || prop === 'logAuthorizationPolicyContext') {
+    return { ...spec, logging: { kind: 'default' }, logAuthorizationPolicyContext: undefined };
+  }
+  // The VPC's props on an endpoint in the VPC, the transit gateway's on a transit gateway endpoint.
+  if (prop === 'vpc' || prop === 'vpcSubnets' || prop === 'securityGroups') {
+    return inVpc(spec);
+  }
+  if (prop === 'transitGatewayConfiguration') {
+    return onTransitGateway(spec);
   }
   if (prop === 'logStream') {
     // A stream is only read with its group.
@@ -536,7 +606,7 @@ export function wrongTypeOutcome(baseSpec: EndpointSpec, prop: EndpointProp, val
   let error: unknown;
   let template: CfnTemplate | undefined;
   try {
-    const fx = fixture({ secondaryCidr: spec.secondaryCidr });
+    const fx = fixtureFor(spec);
     const props = endpointProps(spec, fx) as unknown as { [key: string]: unknown };
     props[prop] = value;
     createEndpoint(fx, props as any, spec.tags);

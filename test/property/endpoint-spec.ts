@@ -16,6 +16,7 @@ import {
   CfnResource,
   CfnTemplate,
   codePoints,
+  fixture,
   Fixture,
   formatIpv4,
   holdsTokenDouble,
@@ -54,8 +55,10 @@ export type LoggingSpec =
 
 export type SubnetsSpec =
   | 'default' | 'group:Private' | 'group:Data' | 'first-subnet' | 'one-zone' | 'type+onePerAz'
+  // No subnet: legal (the endpoint waits in pending-associate), so a warning, not an error.
+  | 'unknown-zone' | 'empty-list'
   // Invalid selections, for the mutation table.
-  | 'two-per-zone' | 'public' | 'unknown-group' | 'unknown-zone' | 'empty-list';
+  | 'two-per-zone' | 'public' | 'unknown-group';
 
 export type SecurityGroupSpec = { kind: 'new' } | { kind: 'imported'; id: string };
 
@@ -99,6 +102,8 @@ export interface TransitGatewaySpec {
 
 export interface EndpointSpec {
   readonly secondaryCidr?: SecondaryCidr;
+  /** Whether the fixture's VPC is dual-stack (has an IPv6 block), which IPv6 and dual-stack traffic need. */
+  readonly ipv6Vpc?: boolean;
   readonly clientCidrBlock?: string;
   readonly auth: AuthMix;
   readonly directoryId: string;
@@ -106,6 +111,7 @@ export interface EndpointSpec {
   readonly vpcSubnets: SubnetsSpec;
   readonly securityGroups?: SecurityGroupSpec[];
   readonly logging: LoggingSpec;
+  readonly logAuthorizationPolicyContext?: boolean;
   readonly clientConnectHandler?: HandlerSpec;
   readonly description?: string;
   readonly dnsServers?: string[];
@@ -125,6 +131,7 @@ export interface EndpointSpec {
   readonly apiSettings?: { [key: string]: unknown };
   readonly authorizationPolicy?: AuthorizationPolicySpec;
   readonly devicePosture?: DevicePostureSpec;
+  /** An endpoint attached to a transit gateway: no VPC, no subnets, no security groups. */
   readonly transitGateway?: TransitGatewaySpec;
   /** Whether the tags go into TagSpecifications (the endpoint is replaced when they change) instead of the custom resource. */
   readonly tagsAtCreation?: boolean;
@@ -139,7 +146,7 @@ export const ENDPOINT_PROPS = [
   'disconnectOnSessionTimeout', 'clientLoginBanner', 'clientRouteEnforcement', 'endpointIpAddressType',
   'trafficIpAddressType', 'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'clientConfigurationBucket',
   'clientConfigurationKey', 'apiSettings', 'authorizationPolicy', 'devicePostureOptions', 'transitGatewayConfiguration',
-  'tagsAtCreation',
+  'tagsAtCreation', 'logAuthorizationPolicyContext',
 ] as const;
 
 export type EndpointProp = typeof ENDPOINT_PROPS[number];
@@ -321,17 +328,22 @@ function maybe<T>(arbitrary: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefi
 export function validEndpointSpec(): fc.Arbitrary<EndpointSpec> {
   return secondaryCidrArb().chain((secondaryCidr) => fc.record({
     secondaryCidr: fc.constant(secondaryCidr),
+    ipv6Vpc: maybe(fc.boolean()),
     clientCidrBlock: clientCidrArb(secondaryCidr),
     auth: fc.constantFrom<AuthMix>('cert', 'ad', 'saml', 'cert+ad', 'cert+saml'),
     directoryId: directoryIdArb,
     samlSelfService: fc.boolean(),
-    vpcSubnets: fc.constantFrom<SubnetsSpec>('default', 'default', 'group:Private', 'group:Data', 'first-subnet', 'one-zone', 'type+onePerAz'),
+    vpcSubnets: fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom<SubnetsSpec>('default', 'default', 'group:Private', 'group:Data', 'first-subnet', 'one-zone', 'type+onePerAz') },
+      { weight: 1, arbitrary: fc.constantFrom<SubnetsSpec>('empty-list', 'unknown-zone') },
+    ),
     securityGroups: maybe(fc.uniqueArray(
       fc.oneof({ weight: 1, arbitrary: fc.constant<SecurityGroupSpec>({ kind: 'new' }) },
         { weight: 3, arbitrary: sgIdArb.map((id): SecurityGroupSpec => ({ kind: 'imported', id })) }),
       { minLength: 1, maxLength: 5, selector: (sg) => (sg.kind === 'imported' ? sg.id : Math.random()) },
     )),
     logging: loggingArb,
+    logAuthorizationPolicyContext: maybe(fc.boolean(), 3),
     clientConnectHandler: maybe(handlerArb, 3),
     description: maybe(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 255 }), fc.string({ unit: 'binary', maxLength: 255 }))),
     dnsServers: maybe(fc.array(fc.oneof(fc.ipV4(), fc.ipV6()), { maxLength: 2 })),
@@ -375,12 +387,35 @@ function respectCrossFieldRules(spec: EndpointSpec): EndpointSpec {
   if (next.splitTunnel === true && next.clientRouteEnforcement === true) {
     next.clientRouteEnforcement = false;
   }
-  // IPv6 traffic: clients get addresses from the VPC, and the default rule is for the IPv4 block.
+  // IPv6 traffic: clients get addresses from the VPC's subnets, so there is no client CIDR block.
   if (next.trafficIpAddressType === IpAddressType.IPV6) {
     next.clientCidrBlock = undefined;
+  }
+  // IPv6 and dual-stack traffic through a VPC need a VPC with an IPv6 block.
+  if (next.trafficIpAddressType === IpAddressType.IPV6 || next.trafficIpAddressType === IpAddressType.DUAL_STACK) {
+    next.ipv6Vpc = true;
+  }
+  // Nothing to log the policy context to.
+  if (next.logging.kind === 'off') {
+    next.logAuthorizationPolicyContext = undefined;
+  }
+  // A transit gateway endpoint has no VPC: no subnets, no security groups, no VPC to authorize.
+  if (next.transitGateway) {
+    next.vpcSubnets = 'default';
+    next.securityGroups = undefined;
     next.authorizeAllUsersToVpcCidr = false;
   }
   return next;
+}
+
+/** The same configuration as an endpoint in the fixture's VPC: for faults only a VPC endpoint can have. */
+export function inVpc(spec: EndpointSpec): EndpointSpec {
+  return spec.transitGateway ? { ...spec, transitGateway: undefined } : spec;
+}
+
+/** The fixture a configuration needs. */
+export function fixtureFor(spec: EndpointSpec): Fixture {
+  return fixture({ secondaryCidr: spec.secondaryCidr, ipv6: spec.ipv6Vpc });
 }
 
 export function usesUserAuthentication(spec: EndpointSpec): boolean {
@@ -422,7 +457,26 @@ function subnetSelection(spec: SubnetsSpec, fx: Fixture): ec2.SubnetSelection | 
 
 /** How many target networks a selection gives in the fixture's VPC. */
 export function expectedAssociations(spec: SubnetsSpec): number {
+  if (spec === 'empty-list' || spec === 'unknown-zone') {
+    return 0;
+  }
   return spec === 'first-subnet' || spec === 'one-zone' ? 1 : 2;
+}
+
+/** The zones of a transit gateway endpoint, each an association: by name or by id. */
+export function transitGatewayZones(spec: TransitGatewaySpec): Array<{ AvailabilityZone: string } | { AvailabilityZoneId: string }> {
+  return [
+    ...(spec.availabilityZones ?? []).map((zone) => ({ AvailabilityZone: zone })),
+    ...(spec.availabilityZoneIds ?? []).map((zone) => ({ AvailabilityZoneId: zone })),
+  ];
+}
+
+/** The default rules a configuration gets: IPv4 traffic the IPv4 block, IPv6 traffic the (one) IPv6 block, dual-stack both. */
+export function expectedDefaultRules(spec: EndpointSpec): number {
+  if (spec.authorizeAllUsersToVpcCidr === false) {
+    return 0;
+  }
+  return spec.trafficIpAddressType === IpAddressType.DUAL_STACK ? 2 : 1;
 }
 
 function logging(spec: LoggingSpec, fx: Fixture): Partial<ClientVpnEndpointProps> {
@@ -484,7 +538,7 @@ function connectHandler(spec: HandlerSpec, fx: Fixture): lambda.IFunction {
 /** The props a configuration describes, built in the fixture's stack. */
 export function endpointProps(spec: EndpointSpec, fx: Fixture): ClientVpnEndpointProps {
   const props: { [key: string]: unknown } = {
-    vpc: fx.vpc,
+    ...(spec.transitGateway ? {} : { vpc: fx.vpc }),
     serverCertificate: fx.serverCertificate,
     ...logging(spec.logging, fx),
   };
@@ -505,7 +559,7 @@ export function endpointProps(spec: EndpointSpec, fx: Fixture): ClientVpnEndpoin
   set('clientConnectHandler', spec.clientConnectHandler && connectHandler(spec.clientConnectHandler, fx));
   for (const key of ['description', 'dnsServers', 'splitTunnel', 'transportProtocol', 'port', 'selfServicePortal', 'sessionTimeout',
     'disconnectOnSessionTimeout', 'clientLoginBanner', 'clientRouteEnforcement', 'endpointIpAddressType', 'trafficIpAddressType',
-    'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'apiSettings', 'tagsAtCreation'] as const) {
+    'authorizeAllUsersToVpcCidr', 'certificateRevocationList', 'apiSettings', 'tagsAtCreation', 'logAuthorizationPolicyContext'] as const) {
     set(key, spec[key]);
   }
   set('authorizationPolicy', spec.authorizationPolicy);
@@ -615,7 +669,13 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
   if (!isStringValue(p.ServerCertificateArn)) {
     v.push(`ServerCertificateArn must be a string, got ${JSON.stringify(p.ServerCertificateArn)}`);
   }
-  if (!isStringValue(p.VpcId)) {
+  // An endpoint is in a VPC or attached to a transit gateway, never both (CreateClientVpnEndpoint).
+  const transitGateway = p.TransitGatewayConfiguration !== undefined;
+  if (transitGateway) {
+    if (p.VpcId !== undefined || p.SecurityGroupIds !== undefined) {
+      v.push(`a transit gateway endpoint has no VpcId or SecurityGroupIds, got ${JSON.stringify({ VpcId: p.VpcId, SecurityGroupIds: p.SecurityGroupIds })}`);
+    }
+  } else if (!isStringValue(p.VpcId)) {
     v.push(`VpcId must be a string, got ${JSON.stringify(p.VpcId)}`);
   }
 
@@ -634,7 +694,7 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
       if (cidr.prefix < 12 || cidr.prefix > 22) {
         v.push(`ClientCidrBlock must be /12 to /22, got '${p.ClientCidrBlock}'`);
       }
-      for (const block of literalVpcBlocks(template)) {
+      for (const block of transitGateway ? [] : literalVpcBlocks(template)) {
         if (overlaps(cidr, block)) {
           v.push(`ClientCidrBlock ${p.ClientCidrBlock} overlaps a CIDR block of the VPC`);
         }
@@ -694,6 +754,9 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
     if (log.CloudwatchLogStream !== undefined && !isStringValue(log.CloudwatchLogStream)) {
       v.push('ConnectionLogOptions.CloudwatchLogStream must be a string');
     }
+    if (log.IncludeAuthorizationPolicyContext !== undefined && typeof log.IncludeAuthorizationPolicyContext !== 'boolean') {
+      v.push(`ConnectionLogOptions.IncludeAuthorizationPolicyContext must be a boolean, got ${JSON.stringify(log.IncludeAuthorizationPolicyContext)}`);
+    }
     const ref = log.CloudwatchLogGroup?.Ref;
     if (ref !== undefined) {
       const group = template.Resources[ref];
@@ -704,8 +767,8 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
         v.push(`log group RetentionInDays ${JSON.stringify(group.Properties.RetentionInDays)} is not an allowed value`);
       }
     }
-  } else if (log.CloudwatchLogGroup !== undefined || log.CloudwatchLogStream !== undefined) {
-    v.push('ConnectionLogOptions names a log group or stream while logging is disabled');
+  } else if (log.CloudwatchLogGroup !== undefined || log.CloudwatchLogStream !== undefined || log.IncludeAuthorizationPolicyContext !== undefined) {
+    v.push('ConnectionLogOptions names a log group, a stream or the policy context while logging is disabled');
   }
 
   if (p.DnsServers !== undefined) {
@@ -739,7 +802,9 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
   }
 
   // Security groups: one to five, with the VPC they belong to.
-  if (!Array.isArray(p.SecurityGroupIds) || p.SecurityGroupIds.length < 1 || p.SecurityGroupIds.length > 5) {
+  if (transitGateway) {
+    // Checked above: none.
+  } else if (!Array.isArray(p.SecurityGroupIds) || p.SecurityGroupIds.length < 1 || p.SecurityGroupIds.length > 5) {
     v.push(`SecurityGroupIds must list 1 to 5 groups, got ${JSON.stringify(p.SecurityGroupIds)}`);
   } else {
     if (!p.SecurityGroupIds.every(isStringValue)) {
@@ -848,29 +913,36 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
     if (typeof tgw.TransitGatewayId === 'string' ? !/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/.test(tgw.TransitGatewayId) : !isIntrinsic(tgw.TransitGatewayId)) {
       v.push(`TransitGatewayConfiguration.TransitGatewayId must be a transit gateway id, got ${JSON.stringify(tgw.TransitGatewayId)}`);
     }
-    for (const key of ['AvailabilityZones', 'AvailabilityZoneIds']) {
-      if (tgw[key] !== undefined && (!Array.isArray(tgw[key]) || !tgw[key].every(isStringValue))) {
-        v.push(`TransitGatewayConfiguration.${key} must list names, got ${JSON.stringify(tgw[key])}`);
+    // The zones are associated one by one, as a VPC endpoint's subnets are.
+    for (const key of Object.keys(tgw)) {
+      if (key !== 'TransitGatewayId') {
+        v.push(`TransitGatewayConfiguration holds only TransitGatewayId (the zones are associations), got ${key}`);
       }
     }
   }
 
-  // Target networks: at least one, at most one per Availability Zone, all for this endpoint.
+  // Target networks (none is legal: the endpoint waits in pending-associate): at most one per
+  // Availability Zone, all for this endpoint; subnets for an endpoint in a VPC, zones for a transit gateway endpoint.
   const associations = resourcesOfType(template, 'AWS::EC2::ClientVpnTargetNetworkAssociation');
-  if (associations.length < 1) {
-    v.push('the endpoint has no target network association');
-  }
-  const zones = associations.map(([, a]) => template.Resources[a.Properties?.SubnetId?.Ref]?.Properties?.AvailabilityZone);
+  const zones = associations.map(([, a]) => a.Properties?.AvailabilityZone ?? a.Properties?.AvailabilityZoneId
+    ?? template.Resources[a.Properties?.SubnetId?.Ref]?.Properties?.AvailabilityZone);
   if (new Set(zones.filter((z) => z !== undefined).map((z) => JSON.stringify(z))).size !== zones.filter((z) => z !== undefined).length) {
     v.push(`two target networks share an Availability Zone: ${JSON.stringify(zones)}`);
   }
   for (const [id, association] of associations) {
-    if (association.Properties?.ClientVpnEndpointId?.Ref !== endpointId) {
+    const a = association.Properties ?? {};
+    if (a.ClientVpnEndpointId?.Ref !== endpointId) {
       v.push(`association ${id} is not for the endpoint`);
     }
-    if (!isStringValue(association.Properties?.SubnetId)) {
-      v.push(`association ${id} has no subnet`);
+    const given = ['SubnetId', 'AvailabilityZone', 'AvailabilityZoneId'].filter((key) => a[key] !== undefined);
+    const allowed = transitGateway ? ['AvailabilityZone', 'AvailabilityZoneId'] : ['SubnetId'];
+    if (given.length !== 1 || !allowed.includes(given[0]) || !isStringValue(a[given[0]])) {
+      v.push(`association ${id} must name one of ${allowed.join(', ')}, got ${JSON.stringify(a)}`);
     }
+  }
+  if (transitGateway && associations.some(([, a]) => a.Properties?.AvailabilityZone !== undefined)
+    && associations.some(([, a]) => a.Properties?.AvailabilityZoneId !== undefined)) {
+    v.push('a transit gateway endpoint\'s zones are named by name or by id, never both');
   }
   v.push(...ruleAndRouteViolations(template));
   v.push(...settingsViolations(template));
@@ -989,7 +1061,14 @@ export function ruleAndRouteViolations(template: CfnTemplate): string[] {
     if (typeof p.DestinationCidrBlock === 'string' ? !parseNetwork(p.DestinationCidrBlock) : !isIntrinsic(p.DestinationCidrBlock)) {
       v.push(`${id}: DestinationCidrBlock must be a network in CIDR notation, got ${JSON.stringify(p.DestinationCidrBlock)}`);
     }
-    if (!isStringValue(p.TargetVpcSubnetId)) {
+    // Required for an endpoint in a VPC, absent for a transit gateway endpoint; an imported endpoint may be either.
+    const endpointResource = template.Resources[p.ClientVpnEndpointId?.Ref];
+    const throughTransitGateway = endpointResource?.Properties?.TransitGatewayConfiguration !== undefined;
+    if (throughTransitGateway || (endpointResource === undefined && p.TargetVpcSubnetId === undefined)) {
+      if (p.TargetVpcSubnetId !== undefined) {
+        v.push(`${id}: a route of a transit gateway endpoint has no TargetVpcSubnetId, got ${JSON.stringify(p.TargetVpcSubnetId)}`);
+      }
+    } else if (!isStringValue(p.TargetVpcSubnetId)) {
       v.push(`${id}: TargetVpcSubnetId must be a subnet id or 'local', got ${JSON.stringify(p.TargetVpcSubnetId)}`);
     }
     const targetRef = p.TargetVpcSubnetId?.Ref;
@@ -1126,11 +1205,22 @@ export function reflectsSpecViolations(template: CfnTemplate, spec: EndpointSpec
   ].sort());
   same('ConnectionLogOptions.Enabled', p.ConnectionLogOptions?.Enabled, spec.logging.kind !== 'off');
   same('ConnectionLogOptions has a stream', p.ConnectionLogOptions?.CloudwatchLogStream !== undefined, spec.logging.kind === 'group+stream');
-  same('SecurityGroupIds count', p.SecurityGroupIds?.length, spec.securityGroups?.length ?? 1);
-  same('target network associations', resourcesOfType(template, 'AWS::EC2::ClientVpnTargetNetworkAssociation').length,
-    expectedAssociations(spec.vpcSubnets));
+  same('ConnectionLogOptions.IncludeAuthorizationPolicyContext', p.ConnectionLogOptions?.IncludeAuthorizationPolicyContext, spec.logAuthorizationPolicyContext);
+  same('VpcId given', p.VpcId !== undefined, spec.transitGateway === undefined);
+  same('SecurityGroupIds count', p.SecurityGroupIds?.length, spec.transitGateway ? undefined : spec.securityGroups?.length ?? 1);
+  const associations = resourcesOfType(template, 'AWS::EC2::ClientVpnTargetNetworkAssociation');
+  if (spec.transitGateway) {
+    const rendered = associations.map(([, a]) => ({
+      AvailabilityZone: a.Properties?.AvailabilityZone,
+      AvailabilityZoneId: a.Properties?.AvailabilityZoneId,
+    }));
+    same('the transit gateway zones, each an association', rendered.map((zone) => canonical(zone)).sort(),
+      transitGatewayZones(spec.transitGateway).map((zone) => canonical(zone)).sort());
+  } else {
+    same('target network associations', associations.length, expectedAssociations(spec.vpcSubnets));
+  }
   const rules = resourcesOfType(template, 'AWS::EC2::ClientVpnAuthorizationRule');
-  same('default authorization rule', rules.length, spec.authorizeAllUsersToVpcCidr === false ? 0 : 1);
+  same('default authorization rules', rules.length, expectedDefaultRules(spec));
   if (spec.clientConnectHandler) {
     same('ClientConnectOptions.Enabled', p.ClientConnectOptions?.Enabled, true);
   }
@@ -1149,8 +1239,6 @@ export function reflectsSpecViolations(template: CfnTemplate, spec: EndpointSpec
   });
   same('TransitGatewayConfiguration', p.TransitGatewayConfiguration, spec.transitGateway && {
     TransitGatewayId: spec.transitGateway.transitGatewayId,
-    AvailabilityZones: spec.transitGateway.availabilityZones,
-    AvailabilityZoneIds: spec.transitGateway.availabilityZoneIds,
   });
   // Tags go into TagSpecifications only when asked for (the endpoint is replaced when they change);
   // by default the custom resource applies them.

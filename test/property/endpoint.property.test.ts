@@ -12,8 +12,8 @@
  */
 import * as fc from 'fast-check';
 import { invalidEndpointMutation, invalidOutcome, wrongTypeArb, wrongTypeOutcome } from './endpoint-faults';
-import { createEndpoint, endpointProps, endpointTemplateViolations, reflectsSpecViolations, validEndpointSpec } from './endpoint-spec';
-import { assertProperty, failIf, fixture, releaseCdkGlobals } from './support';
+import { createEndpoint, endpointProps, endpointTemplateViolations, fixtureFor, reflectsSpecViolations, validEndpointSpec } from './endpoint-spec';
+import { assertProperty, failIf, releaseCdkGlobals } from './support';
 
 const TIMEOUT = 300_000;
 
@@ -21,7 +21,7 @@ afterAll(() => releaseCdkGlobals());
 
 test('a valid configuration always synthesizes into a template that satisfies every documented constraint', () => {
   assertProperty(fc.property(validEndpointSpec(), (spec) => {
-    const fx = fixture({ secondaryCidr: spec.secondaryCidr });
+    const fx = fixtureFor(spec);
     createEndpoint(fx, endpointProps(spec, fx), spec.tags);
     const artifact = fx.app.synth().getStackArtifact(fx.stack.artifactId);
     const errors = artifact.messages.filter((m) => m.level === 'error').map((m) => `error annotation: ${String(m.entry.data)}`);

@@ -75,6 +75,7 @@ const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:handler';
 const NEW_SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:handler-v2';
 const DNS_NAME = `*.${ENDPOINT_ID}.prod.clientvpn.us-east-1.amazonaws.com`;
 const PORTAL_URL = `https://self-service.clientvpn.amazonaws.com/endpoints/${ENDPOINT_ID}`;
+const ATTACHMENT_ID = 'tgw-attach-0123456789abcdef0';
 const CONFIGURATION = 'client\ndev tun\nproto udp\nremote cvpn.example 443\n';
 const RESERVED = ['ClientVpnEndpointId', 'DryRun', 'ClientToken'];
 const BUCKET = 'config-bucket';
@@ -175,7 +176,7 @@ async function invoke(event: { [key: string]: unknown }): Promise<Invocation> {
     }
   }
   if (response.Status === 'SUCCESS' && (event.RequestType === 'Create' || event.RequestType === 'Update')) {
-    for (const attribute of ['DnsName', 'SelfServicePortalUrl']) {
+    for (const attribute of ['DnsName', 'SelfServicePortalUrl', 'TransitGatewayAttachmentId']) {
       if (typeof response.Data?.[attribute] !== 'string') {
         violations.push(`a successful ${String(event.RequestType)} returns ${attribute} as a string, got ${JSON.stringify(response.Data?.[attribute])}`);
       }
@@ -366,6 +367,8 @@ interface Aws {
   readonly liveTags: Array<{ Key: string; Value: string }>;
   readonly dnsName?: string;
   readonly portalUrl?: string;
+  /** The endpoint's transit gateway attachment, when it is attached to one. */
+  readonly attachmentId?: string;
   readonly importCrl: Call<true>;
   readonly modify: Call<true>;
   readonly createTags: Call<true>;
@@ -382,6 +385,7 @@ const awsArb: fc.Arbitrary<Aws> = fc.record({
   liveTags: fc.array(fc.record({ Key: tagKeyArb, Value: tagValueArb }), { maxLength: 3 }),
   dnsName: fc.option(fc.constant(DNS_NAME), { nil: undefined }),
   portalUrl: fc.option(fc.constant(PORTAL_URL), { nil: undefined }),
+  attachmentId: fc.option(fc.constant(ATTACHMENT_ID), { nil: undefined }),
   importCrl: callArb(fc.constant(true as const)),
   modify: callArb(fc.constant(true as const)),
   createTags: callArb(fc.constant(true as const)),
@@ -411,6 +415,7 @@ function mockAws(aws: Aws, event: { [key: string]: unknown }): void {
         Status: { Code: kind === 'deleted' ? 'deleted' : 'available' },
         DnsName: aws.dnsName,
         SelfServicePortalUrl: aws.portalUrl,
+        ...(aws.attachmentId === undefined ? {} : { TransitGatewayConfiguration: { TransitGatewayId: 'tgw-0123456789abcdef0', TransitGatewayAttachmentId: aws.attachmentId } }),
         Tags: aws.liveTags,
       }],
     };
@@ -482,11 +487,12 @@ test('an Update that changes nothing makes one DescribeClientVpnEndpoints call, 
       otherTags: fc.array(fc.record({ Key: fc.constantFrom('aws:cloudformation:stack-name', 'Owner'), Value: tagValueArb }), { maxLength: 2 }),
       dnsName: fc.constantFrom(DNS_NAME, ''),
       portalUrl: fc.option(fc.constantFrom(PORTAL_URL, `${PORTAL_URL}?v=2`), { nil: undefined }),
+      attachmentId: fc.option(fc.constant(ATTACHMENT_ID), { nil: undefined }),
       physicalId: fc.constantFrom(settingsPhysicalId(settings.endpointId), `cvpn-settings:${settings.endpointId}:${base64url('{"restore":{}}')}`),
     });
   });
   await assertAsyncProperty(fc.asyncProperty(unchangedUpdateArb, async (update) => {
-    const { settings, oldKeyOrder, oldServiceToken, current, otherTags, dnsName, portalUrl, physicalId } = update;
+    const { settings, oldKeyOrder, oldServiceToken, current, otherTags, dnsName, portalUrl, attachmentId, physicalId } = update;
     const now = properties(settings);
     const old = Object.fromEntries(oldKeyOrder.map((key) => [key, key === 'ServiceToken' ? oldServiceToken : now[key]]));
     const event = { ...lifecycleEvent('Update', settings, physicalId), OldResourceProperties: old };
@@ -497,6 +503,7 @@ test('an Update that changes nothing makes one DescribeClientVpnEndpoints call, 
       liveTags: [...otherTags.filter((tag) => !wantedTags.some((wanted) => wanted.Key === tag.Key)), ...wantedTags],
       dnsName,
       portalUrl,
+      attachmentId,
       importCrl: { ok: true, value: true },
       modify: { ok: true, value: true },
       createTags: { ok: true, value: true },
@@ -514,7 +521,7 @@ test('an Update that changes nothing makes one DescribeClientVpnEndpoints call, 
     if (!isDeepStrictEqual(called, ['DescribeClientVpnEndpoints'])) {
       violations.push(`expected only DescribeClientVpnEndpoints, got ${called.join(', ')}`);
     }
-    const data = { DnsName: dnsName, SelfServicePortalUrl: portalUrl ?? '' };
+    const data = { DnsName: dnsName, SelfServicePortalUrl: portalUrl ?? '', TransitGatewayAttachmentId: attachmentId ?? '' };
     if (response?.Status !== 'SUCCESS' || response.PhysicalResourceId !== settingsPhysicalId(settings.endpointId) || !isDeepStrictEqual(response.Data, data)) {
       violations.push(`expected SUCCESS with ${settingsPhysicalId(settings.endpointId)} and Data ${JSON.stringify(data)}, got ${JSON.stringify(response)?.slice(0, 300)}`);
     }

@@ -13,9 +13,12 @@ import {
   CfnTemplate,
   describeError,
   fixture,
+  formatIpv4,
   isCrash,
   namedProp,
   notANetwork,
+  overlaps,
+  parseNetwork,
   resourcesOfType,
   synth,
   typeName,
@@ -32,8 +35,16 @@ import {
 
 export const IMPORTED_ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
 
-/** The endpoint rules and routes belong to: defined here (mutual TLS, or with Active Directory), or imported. */
-export type EndpointKind = 'defined-cert' | 'defined-user' | 'imported';
+/**
+ * The endpoint rules and routes belong to: defined here (mutual TLS, or with Active Directory, in a
+ * VPC; or mutual TLS, attached to a transit gateway), or imported.
+ */
+export type EndpointKind = 'defined-cert' | 'defined-user' | 'defined-tgw' | 'imported';
+
+const ENDPOINT_KINDS: EndpointKind[] = ['defined-cert', 'defined-user', 'defined-tgw', 'imported'];
+
+/** The client CIDR block of the endpoints defined here: routes inside it (but for itself) are refused. */
+export const CLIENT_CIDR = '10.100.0.0/22';
 
 export interface World {
   readonly stack: Stack;
@@ -54,12 +65,23 @@ export function world(kind: EndpointKind): World {
     return { app, stack, endpoint, targetSubnets: [] };
   }
   const fx = fixture();
+  if (kind === 'defined-tgw') {
+    const tgwEndpoint = new ClientVpnEndpoint(fx.stack, 'Endpoint', {
+      serverCertificate: fx.serverCertificate,
+      clientRootCertificate: fx.clientRootCertificate,
+      clientCidrBlock: CLIENT_CIDR,
+      logging: false,
+      authorizeAllUsersToVpcCidr: false,
+      transitGatewayConfiguration: { transitGatewayId: 'tgw-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+    });
+    return { app: fx.app, stack: fx.stack, endpoint: tgwEndpoint, targetSubnets: [] };
+  }
   const endpoint = new ClientVpnEndpoint(fx.stack, 'Endpoint', {
     vpc: fx.vpc,
     serverCertificate: fx.serverCertificate,
     clientRootCertificate: kind === 'defined-cert' ? fx.clientRootCertificate : undefined,
     userAuthentication: kind === 'defined-user' ? ClientVpnUserAuthentication.activeDirectory('d-1234567890') : undefined,
-    clientCidrBlock: '10.100.0.0/22',
+    clientCidrBlock: CLIENT_CIDR,
     logging: false,
     authorizeAllUsersToVpcCidr: false,
     securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(fx.stack, 'Sg', 'sg-12345678')],
@@ -112,9 +134,9 @@ function ruleArb(userGroups: boolean): fc.Arbitrary<RuleSpec> {
 }
 
 export function validRulesSpec(): fc.Arbitrary<RulesSpec> {
-  return fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'imported').chain((endpoint) => fc.record({
+  return fc.constantFrom(...ENDPOINT_KINDS).chain((endpoint) => fc.record({
     endpoint: fc.constant(endpoint),
-    rules: fc.array(ruleArb(endpoint !== 'defined-cert'), { minLength: 1, maxLength: 3 }),
+    rules: fc.array(ruleArb(endpoint === 'defined-user' || endpoint === 'imported'), { minLength: 1, maxLength: 3 }),
   }));
 }
 
@@ -235,7 +257,7 @@ function usableRuleValue(prop: RuleProp, value: unknown): boolean {
 
 export function wrongRuleArb(): fc.Arbitrary<[EndpointKind, RuleSpec, RuleProp, unknown]> {
   return fc.tuple(
-    fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'imported'),
+    fc.constantFrom(...ENDPOINT_KINDS),
     ruleArb(true),
     fc.constantFrom(...RULE_PROPS),
   ).chain(([kind, rule, prop]) => fc.tuple(
@@ -274,7 +296,7 @@ export function wrongRuleOutcome(kind: EndpointKind, rule: RuleSpec, prop: RuleP
 // ---------------------------------------------------------------------------------------------
 // Routes.
 
-export type TargetSpec = { kind: 'target-subnet'; index: number } | { kind: 'local' } | { kind: 'imported-subnet'; id: string };
+export type TargetSpec = { kind: 'target-subnet'; index: number } | { kind: 'local' } | { kind: 'imported-subnet'; id: string } | { kind: 'transit-gateway' };
 
 export interface RouteSpec {
   readonly via: 'construct' | 'method';
@@ -290,20 +312,39 @@ export interface RoutesSpec {
 
 const subnetIdArb = fc.stringMatching(/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/);
 
+/** Networks strictly inside the client CIDR block: a route there would take traffic meant for clients. */
+export function insideClientCidr(): fc.Arbitrary<string> {
+  // 10.100.0.0 is 174325760; the /22 holds 1024 addresses. Host bits are cleared by arithmetic.
+  return fc.tuple(fc.integer({ min: 23, max: 32 }), fc.bigInt({ min: 0n, max: 1023n })).map(([prefix, offset]) => {
+    const size = 2n ** BigInt(32 - prefix);
+    return `${formatIpv4(174325760n + (offset / size) * size)}/${prefix}`;
+  });
+}
+
+function isInsideClientCidr(cidr: string): boolean {
+  const network = parseNetwork(cidr);
+  return network !== undefined && network.prefix > 22 && overlaps(network, parseNetwork(CLIENT_CIDR)!);
+}
+
 function routeArb(kind: EndpointKind): fc.Arbitrary<RouteSpec> {
   const target: fc.Arbitrary<TargetSpec> = kind === 'imported'
-    ? fc.oneof(fc.constant<TargetSpec>({ kind: 'local' }), subnetIdArb.map((id): TargetSpec => ({ kind: 'imported-subnet', id })))
-    : fc.oneof(fc.constant<TargetSpec>({ kind: 'local' }), fc.integer({ min: 0, max: 1 }).map((index): TargetSpec => ({ kind: 'target-subnet', index })));
+    ? fc.oneof(fc.constant<TargetSpec>({ kind: 'local' }), subnetIdArb.map((id): TargetSpec => ({ kind: 'imported-subnet', id })),
+      fc.constant<TargetSpec>({ kind: 'transit-gateway' }))
+    : kind === 'defined-tgw'
+      ? fc.constant<TargetSpec>({ kind: 'transit-gateway' })
+      : fc.oneof(fc.constant<TargetSpec>({ kind: 'local' }), fc.integer({ min: 0, max: 1 }).map((index): TargetSpec => ({ kind: 'target-subnet', index })));
   return fc.record({
     via: fc.constantFrom<'construct' | 'method'>('construct', 'method'),
-    cidr: anyNetwork(),
+    // The client CIDR block itself (client-to-client) is a valid route.
+    cidr: fc.oneof({ weight: 20, arbitrary: anyNetwork() }, { weight: 1, arbitrary: fc.constant(CLIENT_CIDR) })
+      .filter((cidr) => kind === 'imported' || !isInsideClientCidr(cidr)),
     target,
     description: descriptionArb,
   }, { requiredKeys: ['via', 'cidr', 'target'] });
 }
 
 export function validRoutesSpec(): fc.Arbitrary<RoutesSpec> {
-  return fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'imported').chain((endpoint) => fc.record({
+  return fc.constantFrom(...ENDPOINT_KINDS).chain((endpoint) => fc.record({
     endpoint: fc.constant(endpoint),
     routes: fc.array(routeArb(endpoint), { minLength: 1, maxLength: 3 }),
   }));
@@ -314,6 +355,7 @@ function routeTarget(w: World, spec: TargetSpec, index: number): ClientVpnRouteT
     case 'local': return ClientVpnRouteTarget.local();
     case 'target-subnet': return ClientVpnRouteTarget.subnet(w.targetSubnets[spec.index]);
     case 'imported-subnet': return ClientVpnRouteTarget.subnet(ec2.Subnet.fromSubnetId(w.stack, `Subnet${index}`, spec.id));
+    case 'transit-gateway': return ClientVpnRouteTarget.transitGateway();
   }
 }
 
@@ -343,7 +385,8 @@ export function validRoutesOutcome(spec: RoutesSpec): string[] {
   spec.routes.forEach((route) => {
     const expectedTarget = route.target.kind === 'local' ? 'local'
       : route.target.kind === 'imported-subnet' ? route.target.id
-        : w.stack.resolve(w.targetSubnets[route.target.index].subnetId);
+        : route.target.kind === 'transit-gateway' ? undefined
+          : w.stack.resolve(w.targetSubnets[route.target.index].subnetId);
     const match = rendered.find((p) => p.DestinationCidrBlock === route.cidr && p.Description === route.description
       && JSON.stringify(p.TargetVpcSubnetId) === JSON.stringify(expectedTarget));
     if (!match) {
@@ -364,9 +407,21 @@ export interface RouteMutation {
 }
 
 export function invalidRouteMutation(): fc.Arbitrary<RouteMutation> {
-  return fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'imported')
+  return fc.constantFrom(...ENDPOINT_KINDS)
     .chain((endpoint) => fc.tuple(fc.constant(endpoint), routeArb(endpoint)))
     .chain(([endpoint, route]) => fc.oneof(
+      fc.tuple(fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'defined-tgw'), insideClientCidr()).map(([kind, cidr]): RouteMutation => ({
+        label: 'cidr inside the endpoint\'s client CIDR block',
+        expected: ['cidr'],
+        endpoint: kind,
+        route: { ...route, cidr, target: kind === 'defined-tgw' ? { kind: 'transit-gateway' } : { kind: 'local' } },
+      })),
+      fc.constantFrom<TargetSpec>({ kind: 'local' }, { kind: 'imported-subnet', id: 'subnet-12345678' }).map((target): RouteMutation => ({
+        label: 'a subnet or local target on a transit gateway endpoint', expected: ['target'], endpoint: 'defined-tgw', route: { ...route, target },
+      })),
+      fc.constantFrom<EndpointKind>('defined-cert', 'defined-user').map((kind): RouteMutation => ({
+        label: 'the transit gateway target on an endpoint in a VPC', expected: ['target'], endpoint: kind, route: { ...route, target: { kind: 'transit-gateway' } },
+      })),
       notANetwork().map((cidr): RouteMutation => ({ label: 'cidr not a network in CIDR notation', expected: ['cidr'], endpoint, route: { ...route, cidr } })),
       fc.constantFrom<unknown>(undefined, 5, {}, ['0.0.0.0/0'], null)
         .map((value): RouteMutation => ({ label: 'cidr missing or not a string', expected: ['cidr'], endpoint, route, replace: { prop: 'cidr', value } })),
@@ -448,7 +503,7 @@ function usableRouteValue(prop: RouteProp, value: unknown): boolean {
 }
 
 export function wrongRouteArb(): fc.Arbitrary<[EndpointKind, RouteSpec, RouteProp, unknown]> {
-  return fc.constantFrom<EndpointKind>('defined-cert', 'defined-user', 'imported')
+  return fc.constantFrom(...ENDPOINT_KINDS)
     .chain((kind) => fc.tuple(fc.constant(kind), routeArb(kind), fc.constantFrom(...ROUTE_PROPS)))
     .chain(([kind, route, prop]) => fc.tuple(
       fc.constant(kind), fc.constant(route), fc.constant(prop),

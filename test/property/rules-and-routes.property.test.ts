@@ -47,7 +47,7 @@ describe('IngressAuthorization', () => {
 });
 
 describe('ClientVpnRoute', () => {
-  test('valid routes (through a target network or local) always synthesize into valid routes', () => {
+  test('valid routes (through a target network, local, or the transit gateway) always synthesize into valid routes', () => {
     assertProperty(fc.property(validRoutesSpec(), (spec) => failIf(validRoutesOutcome(spec))), __filename);
   }, TIMEOUT);
 

@@ -175,14 +175,16 @@ export function newApp(): App {
  * A stack with a two-zone VPC (10.0.0.0/16) of two isolated subnet groups, 'Private' and
  * 'Data': no NAT gateway or internet gateway, so it builds and synthesizes fast. Two groups
  * give a subnet that is not a target network, and a selection with two subnets in one zone.
+ * With `ipv6`, the VPC is dual-stack: it also has an Amazon-provided IPv6 block.
  */
-export function fixture(options: { secondaryCidr?: SecondaryCidr } = {}): Fixture {
+export function fixture(options: { secondaryCidr?: SecondaryCidr; ipv6?: boolean } = {}): Fixture {
   const app = newApp();
   const stack = new Stack(app, 'Test', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
     maxAzs: 2,
     natGateways: 0,
+    ipProtocol: options.ipv6 ? ec2.IpProtocol.DUAL_STACK : undefined,
     subnetConfiguration: [
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
