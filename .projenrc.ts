@@ -123,14 +123,22 @@ project.addTask('integ:update', {
 
 // The suite once more on the newest aws-cdk-lib, its CloudFormation schema validation turned into errors.
 project.addTask('test:latest-cdk', {
-  description: 'Run the jest suite against the newest aws-cdk-lib, installed into .cdk-latest/',
-  env: { CDK_CONTEXT_JSON: JSON.stringify({ '@aws-cdk/core:validateAgainstDefaultRules': true }) },
+  description: 'Run the jest suite against the newest aws-cdk-lib, installed into .cdk-latest/, with deprecated APIs as errors',
+  // A deprecated aws-cdk-lib API that the library calls throws, as it does in users' CI.
+  env: { CDK_CONTEXT_JSON: JSON.stringify({ '@aws-cdk/core:validateAgainstDefaultRules': true }), JSII_DEPRECATED: 'fail' },
   steps: [
     { spawn: 'bundle' },
     { exec: 'npm install --prefix .cdk-latest --no-save --no-package-lock --no-audit --no-fund aws-cdk-lib@latest constructs@^10' },
     { exec: 'node -e "console.log(\'aws-cdk-lib \' + require(\'./.cdk-latest/node_modules/aws-cdk-lib/package.json\').version)"' },
     { exec: 'jest --config test/latest-cdk/jest.config.js --coverage=false' },
   ],
+});
+
+// `projen package` also builds the Python, Java and .NET packages, which needs their toolchains:
+// this builds only the npm tarball a user installs.
+project.addTask('package:tarball', {
+  description: 'Build the npm tarball users install, into dist/tarball/ (needs neither dotnet, Java nor Python)',
+  steps: [{ spawn: 'bundle' }, { spawn: 'compile' }, { exec: 'mkdir -p dist/tarball && npm pack --pack-destination dist/tarball' }],
 });
 
 // Full packaging needs PyPI and Maven, which this machine cannot reach: generating the code proves the API binds.
@@ -154,6 +162,10 @@ project.addTask('bench:smoke', {
   env: BENCH_ENV,
   steps: [{ spawn: 'bundle' }, { exec: `${BENCH_COMMAND} --smoke` }],
 });
-project.npmignore?.exclude('/bench/');
+// The package holds what users need: lib/ (JavaScript and declarations), assets/ (the bundled
+// handlers), .jsii, README, API.md, LICENSE and package.json. The handlers' unbundled sources in lib/
+// would need @aws-sdk packages users do not have.
+project.npmignore?.exclude('/bench/', '/.ci/', '/examples/', '/docs/', '/cdk.json', '/cdk.out/', '/BENCHMARKS.md',
+  '/.cdk-latest/', '/lib/**/*.lambda.js', '/lib/**/*.lambda.d.ts', '*.tgz', '/.node-version');
 
 project.synth();
