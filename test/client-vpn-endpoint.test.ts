@@ -1,11 +1,10 @@
-import { App, CfnElement, Fn, Lazy, PropertyInjectors, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { App, Fn, Lazy, PropertyInjectors, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { IConstruct } from 'constructs';
 import {
   ClientVpnEndpoint,
   ClientVpnEndpointProps,
@@ -18,7 +17,7 @@ import {
   TransportProtocol,
   VpnPort,
 } from '../src';
-import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, Fixture, PropsFor, createEndpoint, dualStackVpc, expectInvalid, expectRejected, minimalProps, testStack } from './util';
+import { associationIds, CLIENT_ROOT_CERTIFICATE_ARN, createEndpoint, dualStackVpc, endpointRef, expectInvalid, expectRejected, Fixture, importedVpc, logicalId, minimalProps, PropsFor, SERVER_CERTIFICATE_ARN, testStack } from './util';
 
 // ---------------------------------------------------------------------------
 // Local helpers
@@ -50,18 +49,6 @@ function expectAccepted(props: PropsFor): Template {
     template = Template.fromStack(f.stack);
   }).not.toThrow();
   return template!;
-}
-
-function logicalId(stack: Stack, construct: IConstruct): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-function endpointRef(f: { stack: Stack; endpoint: ClientVpnEndpoint }) {
-  return { Ref: logicalId(f.stack, f.endpoint) };
-}
-
-function associationIds(template: Template): string[] {
-  return Object.keys(template.findResources(ASSOCIATION)).sort();
 }
 
 /** A VPC with a public and two private subnet groups in two zones. */
@@ -99,16 +86,6 @@ function lookupFixture() {
   const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
   const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
   return { app, stack, vpc, serverCertificate, clientRootCertificate };
-}
-
-/** A VPC imported with fromVpcAttributes, with or without its CIDR block. */
-function importedVpc(stack: Stack, vpcCidrBlock?: string): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock,
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb'],
-  });
 }
 
 const booleanToken = (value: boolean) => Lazy.any({ produce: () => value }) as unknown as boolean;

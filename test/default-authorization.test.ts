@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { ClientVpnEndpoint, ClientVpnEndpointProps, IpAddressType } from '../src';
-import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, createEndpoint, dualStackVpc, expectInvalid, minimalProps, testStack } from './util';
+import { CLIENT_ROOT_CERTIFICATE_ARN, createEndpoint, dualStackVpc, expectInvalid, importedVpc, minimalProps, SERVER_CERTIFICATE_ARN, testStack } from './util';
 
 const RULE = 'AWS::EC2::ClientVpnAuthorizationRule';
 
@@ -34,15 +34,6 @@ function ruleCidr(f: { stack: Stack; endpoint: ClientVpnEndpoint; template: Temp
 
 function ipv6Block(stack: Stack, vpc: ec2.Vpc, index: number) {
   return { 'Fn::Select': [index, { 'Fn::GetAtt': [logicalId(stack, vpc), 'Ipv6CidrBlocks'] }] };
-}
-
-function importedVpc(stack: Stack, vpcCidrBlock?: string): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock,
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb'],
-  });
 }
 
 const trafficToken = (value: IpAddressType) => Lazy.string({ produce: () => value }) as IpAddressType;

@@ -1,7 +1,6 @@
-import { Annotations as CoreAnnotations, CfnElement, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, CfnParameter, Fn, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IConstruct } from 'constructs';
 import {
   ClientVpnEndpoint,
   ClientVpnEndpointProps,
@@ -10,7 +9,7 @@ import {
   ClientVpnTransitGatewayConfiguration,
   IpAddressType,
 } from '../src';
-import { Fixture, TRANSIT_GATEWAY_ID, createEndpoint, expectInvalid, minimalProps, testStack, transitGatewayProps } from './util';
+import { associationIds, createEndpoint, endpointRef, expectInvalid, Fixture, logicalId, minimalProps, testStack, TRANSIT_GATEWAY_ID, transitGatewayProps } from './util';
 
 const ENDPOINT = 'AWS::EC2::ClientVpnEndpoint';
 const ASSOCIATION = 'AWS::EC2::ClientVpnTargetNetworkAssociation';
@@ -32,18 +31,6 @@ function build(zones?: Zones, extra: (f: Fixture) => Partial<ClientVpnEndpointPr
 function expectRejected(extra: (f: Fixture) => Partial<ClientVpnEndpointProps>, prop: string, received: string, zones?: Zones): Error {
   const f = testStack();
   return expectInvalid(() => createEndpoint(f, { ...transitGatewayProps(f, zones), ...extra(f) }), prop, received);
-}
-
-function logicalId(stack: Stack, construct: IConstruct): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-function endpointRef(f: { stack: Stack; endpoint: ClientVpnEndpoint }) {
-  return { Ref: logicalId(f.stack, f.endpoint) };
-}
-
-function associationIds(template: Template): string[] {
-  return Object.keys(template.findResources(ASSOCIATION)).sort();
 }
 
 function only(template: Template, type: string): any {

@@ -1,6 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
 import { ClientVpnEndpoint, ClientVpnEndpointProps, ClientVpnTransitGatewayConfiguration } from '../src';
 
 export const SERVER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/server';
@@ -94,4 +96,29 @@ export function agnosticTestStack(app = new App(), id = 'Agnostic'): Fixture {
   const serverCertificate = acm.Certificate.fromCertificateArn(stack, 'ServerCertificate', SERVER_CERTIFICATE_ARN);
   const clientRootCertificate = acm.Certificate.fromCertificateArn(stack, 'ClientRootCertificate', CLIENT_ROOT_CERTIFICATE_ARN);
   return { app, stack, vpc, serverCertificate, clientRootCertificate };
+}
+
+/** The logical id of a construct's CloudFormation resource. */
+export function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** `{ Ref: <endpoint> }`, as the template names the endpoint. */
+export function endpointRef(f: { stack: Stack; endpoint: ClientVpnEndpoint }) {
+  return { Ref: logicalId(f.stack, f.endpoint) };
+}
+
+/** The logical ids of the template's target network associations, sorted. */
+export function associationIds(template: Template): string[] {
+  return Object.keys(template.findResources('AWS::EC2::ClientVpnTargetNetworkAssociation')).sort();
+}
+
+/** A VPC imported with fromVpcAttributes, with or without its CIDR block. */
+export function importedVpc(stack: Stack, vpcCidrBlock?: string): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock,
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb'],
+  });
 }
