@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     '@aws-cdk/integ-runner@^2.197',
     'cdk-nag@^3',
+    // cdk-nag 2, still the most used, reads suppressions from metadata: the example is checked with both.
+    'cdk-nag-v2@npm:cdk-nag@^2',
     '@cdklabs/cdk-validator-cfnguard',
     'fast-check',
     // The lifecycle harness runs the bundled handlers under the Lambda runtime's Node.js major.
@@ -104,6 +106,8 @@ project.addTask('synth:example', {
     { exec: 'cdk synth --quiet' },
     // The CLI writes the cdk-nag and cfn-guard report but exits 0 on findings.
     { exec: 'node examples/check-validation-report.js cdk.out/policy-validation-report.json' },
+    // The same stack through cdk-nag 2, which reads the library's acknowledgements from metadata.
+    { exec: 'TS_NODE_PROJECT=tsconfig.dev.json ts-node examples/check-cdk-nag-v2.ts' },
     { say: 'Template written to cdk.out/ClientVpnExample.template.json' },
   ],
 });
