@@ -257,3 +257,17 @@ describe('a list token as target subnets', () => {
     template.hasResourceProperties(ASSOCIATION, { SubnetId: { 'Fn::ImportValue': 'SubnetB' } });
   });
 });
+
+describe('explicit subnets that are not subnets', () => {
+  // A JavaScript or Python caller can pass anything; selectSubnets hands it back unchecked.
+  test.each<[string, unknown[]]>([
+    ['a number', [0]],
+    ['a plain object with a subnet id', [{ subnetId: 'subnet-0123456789abcdef0' }]],
+    ['a subnet id as a string', ['subnet-0123456789abcdef0']],
+  ])('%s is rejected naming `vpcSubnets`, not a TypeError later', (_name, subnets) => {
+    const f = testStack();
+    const error = expectInvalid(() => createEndpoint(f, { vpcSubnets: { subnets: subnets as ec2.ISubnet[] } }), 'vpcSubnets', 'got ');
+    expect(error.message).toContain('must be a selection of ec2.ISubnet');
+    expect(error).not.toBeInstanceOf(TypeError);
+  });
+});

@@ -1,6 +1,6 @@
 import { Stack, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { describeSubnet, invalid, isUnresolved, parseCidr } from './validation';
+import { describeSubnet, invalid, isUnresolved, parseCidr, requireResource } from './validation';
 
 /**
  * The rules of target networks (the Client VPN administrator guide, "Target networks"), shared
@@ -25,7 +25,11 @@ export function selectTargetSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelectio
     throw invalid('vpcSubnets', `must select subnets of the VPC (${(error as Error).message})`, selection ?? {});
   }
   const subnets = selected.subnets;
-  subnets.forEach((subnet) => checkTargetSubnet('vpcSubnets', subnet));
+  for (const subnet of subnets) {
+    // selectSubnets passes a JavaScript or Python caller's `subnets` through unchecked.
+    requireResource('vpcSubnets', subnet, 'a selection of ec2.ISubnet', ['subnetId']);
+    checkTargetSubnet('vpcSubnets', subnet);
+  }
   const seen = new Map<string, ec2.ISubnet>();
   for (const subnet of subnets) {
     const zone = zoneOf(subnet);

@@ -182,7 +182,7 @@ async function invoke(event: { [key: string]: unknown }): Promise<Invocation> {
       }
     }
     // The id names the endpoint and nothing else: no state, no size to grow.
-    if (response.PhysicalResourceId !== `cvpn-settings:${String(endpointId)}`) {
+    if (response.PhysicalResourceId !== `cvpn-settings:${asText(endpointId)}`) {
       violations.push(`a successful ${String(event.RequestType)} answers cvpn-settings:<EndpointId>, got ${JSON.stringify(response.PhysicalResourceId)?.slice(0, 120)}`);
     }
     const describes = operations().slice(earlierCalls).filter((operation) => operation === 'DescribeClientVpnEndpoints').length;
@@ -253,6 +253,8 @@ const nearValidPropertiesArb = fc.record({
 const propertiesArb = fc.oneof({ weight: 5, arbitrary: nearValidPropertiesArb }, { weight: 1, arbitrary: jsonAnything });
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
+// An endpoint id may be any JSON value, even an object without a prototype, which String() throws on.
+const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 const endpointIdArb = fc.constantFrom(ENDPOINT_ID, OTHER_ENDPOINT_ID);
 
@@ -301,7 +303,7 @@ function eventArb(requestType: fc.Arbitrary<string> = requestTypeArb): fc.Arbitr
       full.OldResourceProperties = event.ResourceProperties;
     }
     if (matching) {
-      full.PhysicalResourceId = `cvpn-settings:${String((Object(event.ResourceProperties) as { EndpointId?: unknown }).EndpointId)}`;
+      full.PhysicalResourceId = `cvpn-settings:${asText((Object(event.ResourceProperties) as { EndpointId?: unknown }).EndpointId)}`;
     }
     // CloudFormation sends no physical id with Create, and old properties only with Update.
     if (event.RequestType === 'Create' && !createHasPhysicalId) {
@@ -468,7 +470,7 @@ test('Delete of anything always succeeds, never touches settings, the CRL or the
       violations.push(`a Delete deleted a file whose HeadObject answered ${JSON.stringify(aws.head)}`);
     }
     const endpointId = (Object(event.ResourceProperties) as { EndpointId?: unknown }).EndpointId;
-    if (called.length > 0 && event.PhysicalResourceId !== `cvpn-settings:${String(endpointId)}`) {
+    if (called.length > 0 && event.PhysicalResourceId !== `cvpn-settings:${asText(endpointId)}`) {
       violations.push(`a Delete of ${JSON.stringify(event.PhysicalResourceId)} (not this resource's id for its endpoint) called ${called.join(', ')}`);
     }
     failIf(violations);
