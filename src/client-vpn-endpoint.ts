@@ -23,9 +23,10 @@ import { ClientVpnRoute, ClientVpnRouteOptions } from './client-vpn-route';
 import { EndpointSettings } from './custom-resource/endpoint-settings';
 import { IngressAuthorization, IngressAuthorizationOptions } from './ingress-authorization';
 import { transitGatewayZones, validateEndpointProps, validateTags, vpcCidrsToAuthorize } from './private/client-vpn-endpoint-validation';
+import { rejectConstruct, scopeError } from './private/construct-rejection';
 import { recordEndpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
-import { selectTargetSubnets } from './private/target-networks';
+import { selectTargetSubnets, TargetSubnets } from './private/target-networks';
 import { invalid, isUnresolved } from './private/validation';
 
 /** Properties of a `ClientVpnEndpoint`. */
@@ -355,7 +356,7 @@ abstract class ClientVpnEndpointBase extends Resource implements IClientVpnEndpo
   public addCrlExpiryAlarm(id: string, options: CrlExpiryAlarmOptions = {}): cloudwatch.Alarm {
     const thresholdDays = options.thresholdDays ?? DEFAULT_CRL_EXPIRY_THRESHOLD_DAYS;
     if (!isUnresolved(thresholdDays) && (!Number.isInteger(thresholdDays) || thresholdDays < 1)) {
-      throw invalid('thresholdDays', 'must be a whole number of days, at least 1', thresholdDays);
+      throw scopeError(this.node.path, invalid('thresholdDays', 'must be a whole number of days, at least 1', thresholdDays), this.addCrlExpiryAlarm);
     }
     return new cloudwatch.Alarm(this, id, {
       metric: this.metricCrlDaysToExpiry(),
@@ -391,7 +392,8 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   /** Uses an endpoint defined elsewhere. */
   public static fromClientVpnEndpointAttributes(scope: Construct, id: string, attrs: ClientVpnEndpointAttributes): IClientVpnEndpoint {
     if (!attrs?.endpointId) {
-      throw invalid('endpointId', 'must be the id of a Client VPN endpoint', attrs?.endpointId);
+      throw scopeError(`${scope.node.path}/${id}`, invalid('endpointId', 'must be the id of a Client VPN endpoint', attrs?.endpointId),
+        ClientVpnEndpoint.fromClientVpnEndpointAttributes);
     }
     class Import extends ClientVpnEndpointBase {
       public readonly endpointId = attrs.endpointId;
@@ -423,12 +425,22 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
 
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
     super(scope, id);
-    props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
-    validateEndpointProps(props);
+    // Every rule is checked before the endpoint has children; a broken one takes the endpoint out of the tree.
+    let targets: TargetSubnets;
+    let defaultRuleCidrs: ReturnType<typeof vpcCidrsToAuthorize>;
+    try {
+      props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
+      validateEndpointProps(props);
+      targets = props.vpc ? selectTargetSubnets(props.vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
+      // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
+      defaultRuleCidrs = (props.authorizeAllUsersToVpcCidr ?? true) && !targets.isPendingLookup ? vpcCidrsToAuthorize(props) : [];
+    } catch (error) {
+      throw rejectConstruct(this, error);
+    }
     this.props = props;
 
     const vpc = props.vpc;
-    const { subnets, isPendingLookup } = vpc ? selectTargetSubnets(vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
+    const { subnets, isPendingLookup } = targets;
     // A transit gateway endpoint has no VPC, so no security groups either.
     this.securityGroups = !vpc ? [] : props.securityGroups ?? [
       new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, description: 'Client VPN endpoint' }),
@@ -518,20 +530,17 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     };
     recordEndpointFacts(this, facts);
 
-    // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
-    if ((props.authorizeAllUsersToVpcCidr ?? true) && !isPendingLookup) {
-      vpcCidrsToAuthorize(props).forEach(({ cidr, after }, index) => {
-        const rule = this.addIngressAuthorization(index === 0 ? 'AuthorizeAll' : `AuthorizeAll${index}`, {
-          cidr,
-          authorizeAllGroups: true,
-          description: 'Allow all users to the VPC',
-        });
-        // An IPv6 block is listed in the VPC's Ipv6CidrBlocks only once it is associated.
-        if (after) {
-          rule.node.addDependency(after);
-        }
+    defaultRuleCidrs.forEach(({ cidr, after }, index) => {
+      const rule = this.addIngressAuthorization(index === 0 ? 'AuthorizeAll' : `AuthorizeAll${index}`, {
+        cidr,
+        authorizeAllGroups: true,
+        description: 'Allow all users to the VPC',
       });
-    }
+      // An IPv6 block is listed in the VPC's Ipv6CidrBlocks only once it is associated.
+      if (after) {
+        rule.node.addDependency(after);
+      }
+    });
 
     if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
       this.endpointSettings();

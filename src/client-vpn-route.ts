@@ -2,6 +2,7 @@ import { Resource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
+import { rejectConstruct } from './private/construct-rejection';
 import { EndpointFacts, endpointFacts } from './private/endpoint-facts';
 import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
@@ -76,8 +77,12 @@ export class ClientVpnRoute extends Resource {
 
   constructor(scope: Construct, id: string, props: ClientVpnRouteProps) {
     super(scope, id);
-    props = applyPropertyInjectors(ClientVpnRoute.PROPERTY_INJECTION_ID, props, scope, id);
-    validateRoute(props);
+    try {
+      props = applyPropertyInjectors(ClientVpnRoute.PROPERTY_INJECTION_ID, props, scope, id);
+      validateRoute(props);
+    } catch (error) {
+      throw rejectConstruct(this, error);
+    }
 
     const route = new ec2.CfnClientVpnRoute(this, 'Resource', {
       clientVpnEndpointId: props.endpoint.endpointId,

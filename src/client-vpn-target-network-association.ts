@@ -2,6 +2,7 @@ import { Resource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, DependencyGroup } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
+import { rejectConstruct } from './private/construct-rejection';
 import { endpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
 import { checkTargetSubnet, zoneOf } from './private/target-networks';
@@ -53,8 +54,12 @@ export class ClientVpnTargetNetworkAssociation extends Resource {
 
   constructor(scope: Construct, id: string, props: ClientVpnTargetNetworkAssociationProps) {
     super(scope, id);
-    props = applyPropertyInjectors(ClientVpnTargetNetworkAssociation.PROPERTY_INJECTION_ID, props, scope, id);
-    validateAssociation(props);
+    try {
+      props = applyPropertyInjectors(ClientVpnTargetNetworkAssociation.PROPERTY_INJECTION_ID, props, scope, id);
+      validateAssociation(props);
+    } catch (error) {
+      throw rejectConstruct(this, error);
+    }
 
     const association = new ec2.CfnClientVpnTargetNetworkAssociation(this, 'Resource', {
       clientVpnEndpointId: props.endpoint.endpointId,

@@ -3,3 +3,5 @@ export * from './client-vpn-endpoint';
 export * from './ingress-authorization';
 export * from './client-vpn-route';
 export * from './client-vpn-target-network-association';
+export * from './client-vpn-settings-handler';
+export * from './client-vpn-validation-error';

@@ -2,6 +2,7 @@ import { Resource } from 'aws-cdk-lib';
 import { CfnClientVpnAuthorizationRule } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IClientVpnEndpoint } from './client-vpn-endpoint-types';
+import { rejectConstruct } from './private/construct-rejection';
 import { endpointFacts } from './private/endpoint-facts';
 import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
@@ -51,8 +52,12 @@ export class IngressAuthorization extends Resource {
 
   constructor(scope: Construct, id: string, props: IngressAuthorizationProps) {
     super(scope, id);
-    props = applyPropertyInjectors(IngressAuthorization.PROPERTY_INJECTION_ID, props, scope, id);
-    validateIngressAuthorization(props);
+    try {
+      props = applyPropertyInjectors(IngressAuthorization.PROPERTY_INJECTION_ID, props, scope, id);
+      validateIngressAuthorization(props);
+    } catch (error) {
+      throw rejectConstruct(this, error);
+    }
 
     const rule = new CfnClientVpnAuthorizationRule(this, 'Resource', {
       clientVpnEndpointId: props.endpoint.endpointId,

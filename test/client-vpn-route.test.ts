@@ -219,7 +219,7 @@ describe('validation', () => {
 
     test('rejects a missing cidr', () => {
       const { stack, endpoint } = setup();
-      expect(() => new ClientVpnRoute(stack, 'Route', { endpoint, target: ClientVpnRouteTarget.local() } as any)).toThrow(/^`cidr` is required.*got undefined$/);
+      expect(() => new ClientVpnRoute(stack, 'Route', { endpoint, target: ClientVpnRouteTarget.local() } as any)).toThrow(/^Test\/Route: `cidr` is required.*got undefined$/);
     });
 
     test('passes a token', () => {
@@ -293,7 +293,7 @@ describe('validation', () => {
     test('rejects a subnet of the app that is not associated with the endpoint', () => {
       const { endpoint, vpc } = setup();
       expect(() => endpoint.addRoute('Internet', { cidr: '0.0.0.0/0', target: ClientVpnRouteTarget.subnet(vpc.publicSubnets[0]) })).toThrow(
-        /^`target` must be a subnet associated with the endpoint as a target network/,
+        /^Test\/Endpoint\/Internet: `target` must be a subnet associated with the endpoint as a target network/,
       );
     });
 
@@ -307,7 +307,7 @@ describe('validation', () => {
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).toMatch(/^`target` must be a subnet associated with the endpoint/);
+      expect(message).toMatch(/^Test\/Endpoint\/Internet: `target` must be a subnet associated with the endpoint/);
       expect(message).not.toContain('${Token[');
     });
 

@@ -279,7 +279,7 @@ describe('validation', () => {
     test('rejects a missing cidr', () => {
       const { stack, endpoint } = setup();
       expect(() => new IngressAuthorization(stack, 'Rule', { endpoint, authorizeAllGroups: true } as any)).toThrow(
-        /^`cidr` is required.*got undefined$/,
+        /^Test\/Rule: `cidr` is required.*got undefined$/,
       );
     });
 
@@ -346,7 +346,7 @@ describe('validation', () => {
 
     test('is rejected on an in-app endpoint with mutual TLS only', () => {
       expect(() => create({ accessGroupId: 'engineers', authorizeAllGroups: undefined }, setup)).toThrow(
-        /^`accessGroupId` needs an endpoint with user-based authentication \(Active Directory or SAML\).*`authorizeAllGroups: true`, got 'engineers'$/,
+        /^Test\/Rule: `accessGroupId` needs an endpoint with user-based authentication \(Active Directory or SAML\).*`authorizeAllGroups: true`, got 'engineers'$/,
       );
     });
 

@@ -1,10 +1,8 @@
 import { createHash } from 'crypto';
-import { Aws, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EndpointSettingsFunction } from './endpoint-settings-function';
 import {
   ATTRIBUTE_DNS_NAME,
   ATTRIBUTE_SELF_SERVICE_PORTAL_URL,
@@ -12,7 +10,7 @@ import {
   SETTINGS_RESOURCE_TYPE,
   SettingsResourceProperties,
 } from './resource-properties';
-import { acknowledgeNagFinding } from '../private/nag-acknowledgements';
+import { ClientVpnSettingsHandler, SETTINGS_SERVICE_TIMEOUT } from '../client-vpn-settings-handler';
 
 /** What one endpoint asks of the settings handler. */
 export interface EndpointSettingsProps {
@@ -30,11 +28,6 @@ export interface EndpointSettingsProps {
   readonly tags?: string;
 }
 
-const HANDLER_ID = 'ClientVpnEndpointSettingsHandler';
-/** How long the handler may run; it answers CloudFormation before then. */
-export const SETTINGS_HANDLER_TIMEOUT = Duration.minutes(5);
-/** How long CloudFormation waits for an answer: the handler's timeout, and a minute for the invocation to start. */
-export const SETTINGS_SERVICE_TIMEOUT = SETTINGS_HANDLER_TIMEOUT.plus(Duration.minutes(1));
 
 /**
  * The custom resource that does for one endpoint what CloudFormation cannot. Every
@@ -48,7 +41,7 @@ export class EndpointSettings extends Construct {
   constructor(scope: Construct, id: string, props: EndpointSettingsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const handler = handlerOf(stack);
+    const handler = ClientVpnSettingsHandler._of(stack);
     const configurationBucket = props.configurationBucket;
     const configurationKey = props.configurationKey ?? DEFAULT_CONFIGURATION_KEY;
 
@@ -116,39 +109,4 @@ const DEFAULT_CONFIGURATION_KEY = 'cvpn-endpoint-*.ovpn';
 function placeId(stack: Stack, bucket: s3.IBucket, key: string): string {
   const place = JSON.stringify(stack.resolve([bucket.bucketName, key]));
   return createHash('sha256').update(place).digest('hex').slice(0, 8).toUpperCase();
-}
-
-/** The stack's one settings handler, found in the construct tree or created there. */
-function handlerOf(stack: Stack): EndpointSettingsFunction {
-  const existing = stack.node.tryFindChild(HANDLER_ID);
-  if (existing) {
-    return existing as EndpointSettingsFunction;
-  }
-  const logGroup = new logs.LogGroup(stack, `${HANDLER_ID}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
-  // A role of its own instead of AWSLambdaBasicExecutionRole: it writes to its one log group only.
-  const role = new iam.Role(stack, `${HANDLER_ID}Role`, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'cdk-client-vpn endpoint settings handler',
-  });
-  logGroup.grantWrite(role);
-  // DescribeClientVpnEndpoints supports no resource-level permissions.
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:DescribeClientVpnEndpoints'],
-    resources: ['*'],
-    conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-  }));
-  acknowledgeNagFinding(role, 'AwsSolutions-IAM5',
-    'ec2:DescribeClientVpnEndpoints has no resource-level permissions; the statement is limited to this region.', 'Resource::*');
-  const handler = new EndpointSettingsFunction(stack, HANDLER_ID, {
-    description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
-    timeout: SETTINGS_HANDLER_TIMEOUT,
-    memorySize: 256,
-    // CloudFormation invokes it asynchronously: a retried request would run twice.
-    retryAttempts: 0,
-    role,
-    logGroup,
-  });
-  acknowledgeNagFinding(handler, 'AwsSolutions-L1',
-    'The handler is built and tested for the Node.js 22 runtime (esbuild target node22), which Lambda supports.');
-  return handler;
 }

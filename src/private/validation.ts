@@ -4,6 +4,7 @@ import { isIP } from 'net';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { ClientVpnValidationError } from '../client-vpn-validation-error';
 
 /** Renders a received value for an error message, whatever its type. */
 export function describeValue(value: unknown): string {
@@ -51,7 +52,8 @@ export function requireResource(prop: string, value: unknown, what: string, attr
 
 /** The one shape every validation error has: prop in backticks, the rule, the value received. */
 export function invalid(prop: string, rule: string, value: unknown): Error {
-  return new Error(`\`${prop}\` ${rule}, got ${describeValue(value)}`);
+  // The construct's path is added where the construct rejects its props (construct-rejection.ts).
+  return new ClientVpnValidationError('', `\`${prop}\` ${rule}, got ${describeValue(value)}`);
 }
 
 export function isUnresolved(value: unknown): boolean {

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ClientVpnEndpoint, ClientVpnEndpointProps, ClientVpnUserAuthentication, TransportProtocol } from '../../src';
-import { SETTINGS_HANDLER_TIMEOUT, SETTINGS_SERVICE_TIMEOUT } from '../../src/custom-resource/endpoint-settings';
+import { SETTINGS_HANDLER_TIMEOUT, SETTINGS_SERVICE_TIMEOUT } from '../../src/client-vpn-settings-handler';
 import { CLIENT_ROOT_CERTIFICATE_ARN, SERVER_CERTIFICATE_ARN, PropsFor, createEndpoint, expectRejected, minimalProps, testStack } from '../util';
 
 // ---------------------------------------------------------------------------

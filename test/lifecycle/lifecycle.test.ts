@@ -3,9 +3,10 @@
  * the exported configuration moved, the endpoint replaced, CRLs, the self-service portal, a
  * setting migrating from `apiSettings` to its typed prop, one endpoint's custom resource removed.
  */
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { crl, legacyApiSetting, Place, version } from './scenario-apps';
 import { callsDuring, deployed, destroyed, requests, useHarness } from './steps';
-import { ClientVpnEndpointProps, TransportProtocol, VpnPort } from '../../src';
+import { ClientVpnEndpointProps, ClientVpnSettingsHandler, TransportProtocol, VpnPort } from '../../src';
 
 const harness = useHarness();
 
@@ -27,6 +28,21 @@ describe('the exported client configuration', () => {
     expect(callsDuring(h, updated, 'DescribeClientVpnEndpoints')).toBe(updated.customResources.filter((record) => record.event.RequestType !== 'Delete').length);
     expect(h.physicalId('Endpoint')).toBe(endpointId);
 
+    await destroyed(h);
+  });
+
+  test('on the nodejs24.x runtime the app chose: created, updated, stack deleted, the handler run by Node.js 24', async () => {
+    const h = harness();
+    const app = (serial: number) => version(({ stack, endpoint, buckets }) => {
+      ClientVpnSettingsHandler.configure(stack, { runtime: lambda.Runtime.NODEJS_24_X });
+      endpoint('Endpoint', { clientConfigurationBucket: buckets.first, certificateRevocationList: crl(serial) });
+    });
+    const created = await deployed(h, app(1), 'CREATE_COMPLETE');
+    const updated = await deployed(h, app(2), 'UPDATE_COMPLETE');
+    const versions = [...created.customResources, ...updated.customResources].flatMap((record) => record.invocations.map((run) => run.nodeVersion));
+    expect(versions.length).toBeGreaterThan(1);
+    expect(versions.every((nodeVersion) => nodeVersion?.startsWith('v24.'))).toBe(true);
+    expect(h.fake.ec2.endpoints.get(h.physicalId('Endpoint'))?.crl).toBe(crl(2));
     await destroyed(h);
   });
 

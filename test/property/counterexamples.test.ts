@@ -22,6 +22,7 @@ import {
   ClientVpnEndpointProps,
   ClientVpnRoute,
   ClientVpnRouteTarget,
+  ClientVpnValidationError,
   DevicePostureTrustProvider,
   DevicePostureTrustProviderType,
   IClientVpnEndpoint,
@@ -38,17 +39,21 @@ function build(props: Partial<ClientVpnEndpointProps> | ((fixture: ReturnType<ty
   return Template.fromStack(fixture.stack);
 }
 
-/** An Error (not a TypeError or a synthesis error) whose message starts with the prop in backticks. */
-function expectValidationError(action: () => unknown, prop: string): void {
+/**
+ * A ClientVpnValidationError (not a TypeError or a synthesis error) whose message starts with the
+ * path of the construct that rejected it, then the prop in backticks; a factory, which has no
+ * construct, starts with the prop.
+ */
+function expectValidationError(action: () => unknown, prop: string, path = 'Test/Endpoint'): void {
   let error: unknown;
   try {
     action();
   } catch (e) {
     error = e;
   }
-  expect(error).toBeInstanceOf(Error);
-  expect(error).not.toBeInstanceOf(TypeError);
-  expect((error as Error).message.startsWith(`\`${prop}\``) ? 'names the prop first' : (error as Error).message).toBe('names the prop first');
+  expect(error).toBeInstanceOf(ClientVpnValidationError);
+  const prefix = `${path ? `${path}: ` : ''}\`${prop}\``;
+  expect((error as Error).message.startsWith(prefix) ? 'names the path, then the prop' : (error as Error).message).toBe('names the path, then the prop');
 }
 
 describe('ClientVpnEndpoint', () => {
@@ -159,7 +164,7 @@ describe('ClientVpnEndpoint', () => {
     // The factory itself refuses it, naming its parameter.
     expectValidationError(() => build({
       devicePostureOptions: { trustProviders: [{ type: DevicePostureTrustProviderType.custom(' ', false), tenantId: 'tenant' }] },
-    }), 'value');
+    }), 'value', '');
   });
 
   test('devicePostureOptions.trustProviders with holes is rejected (today TrustProviders renders as [])', () => {
@@ -201,7 +206,7 @@ describe('IngressAuthorization and ClientVpnRoute', () => {
         authorizeAllGroups: true,
       });
       Template.fromStack(s);
-    }, 'endpoint');
+    }, 'endpoint', 'Test/Rule');
   });
 
   test('ClientVpnRoute with an endpoint that is only an endpointId is rejected naming `endpoint`, not a TypeError at synthesis', () => {
@@ -213,7 +218,7 @@ describe('IngressAuthorization and ClientVpnRoute', () => {
         target: ClientVpnRouteTarget.local(),
       });
       Template.fromStack(s);
-    }, 'endpoint');
+    }, 'endpoint', 'Test/Route');
   });
 
   test('IngressAuthorization with an endpoint whose endpointId is not a string is rejected naming `endpoint`', () => {
@@ -225,7 +230,7 @@ describe('IngressAuthorization and ClientVpnRoute', () => {
         authorizeAllGroups: true,
       });
       Template.fromStack(s);
-    }, 'endpoint');
+    }, 'endpoint', 'Test/Rule');
   });
 
   test('ClientVpnRouteTarget.subnet() of a subnet whose subnetId is not a string is rejected naming `target`', () => {
@@ -234,7 +239,7 @@ describe('IngressAuthorization and ClientVpnRoute', () => {
     expectValidationError(() => {
       endpoint.addRoute('Route', { cidr: '0.0.0.0/0', target: ClientVpnRouteTarget.subnet({ subnetId: 5 } as unknown as ec2.ISubnet) });
       Template.fromStack(s);
-    }, 'target');
+    }, 'target', '');
   });
 });
 
