@@ -27,7 +27,7 @@ import { rejectConstruct, scopeError } from './private/construct-rejection';
 import { recordEndpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
 import { selectTargetSubnets, TargetSubnets } from './private/target-networks';
-import { invalid, isUnresolved } from './private/validation';
+import { Caution, invalid, isUnresolved, warnAbout } from './private/validation';
 
 /** Properties of a `ClientVpnEndpoint`. */
 export interface ClientVpnEndpointProps {
@@ -152,7 +152,8 @@ export interface ClientVpnEndpointProps {
 
   /**
    * Whether the self-service portal, where users download the client configuration, is enabled.
-   * It needs user-based authentication.
+   * It needs user-based authentication. A self-service SAML provider with the portal off is a
+   * warning (`cdk-client-vpn:selfServiceProviderWithoutPortal`); a token picks the value at deploy time.
    *
    * @default false
    */
@@ -174,7 +175,8 @@ export interface ClientVpnEndpointProps {
   readonly disconnectOnSessionTimeout?: boolean;
 
   /**
-   * Text that AWS-provided clients show when a session starts: at most 1400 characters.
+   * Text that AWS-provided clients show when a session starts: at most 1400 characters. An empty
+   * banner is a warning (`cdk-client-vpn:emptyLoginBanner`).
    *
    * @default - no banner
    */
@@ -426,11 +428,12 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
     super(scope, id);
     // Every rule is checked before the endpoint has children; a broken one takes the endpoint out of the tree.
+    let cautions: Caution[];
     let targets: TargetSubnets;
     let defaultRuleCidrs: ReturnType<typeof vpcCidrsToAuthorize>;
     try {
       props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
-      validateEndpointProps(props);
+      cautions = validateEndpointProps(props);
       targets = props.vpc ? selectTargetSubnets(props.vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
       // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
       defaultRuleCidrs = (props.authorizeAllUsersToVpcCidr ?? true) && !targets.isPendingLookup ? vpcCidrsToAuthorize(props) : [];
@@ -495,6 +498,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
           : undefined,
       }) : undefined,
     });
+    warnAbout(this.node.path, endpoint, cautions);
     if (this.logGroup) {
       endpoint.node.addDependency(this.logGroup);
     }

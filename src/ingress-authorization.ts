@@ -6,7 +6,7 @@ import { rejectConstruct } from './private/construct-rejection';
 import { endpointFacts } from './private/endpoint-facts';
 import { joinOperationLane } from './private/operation-lanes';
 import { applyPropertyInjectors } from './private/property-injection';
-import { invalid, isUnresolved, requireBoolean, requireResource, requireNetworkCidr, requireNonEmptyString, requireString } from './private/validation';
+import { Caution, invalid, isUnresolved, requireBoolean, requireResource, requireNetworkCidr, requireNonEmptyString, requireString, warnAbout } from './private/validation';
 
 /** An authorization rule, as `addIngressAuthorization` takes it. */
 export interface IngressAuthorizationOptions {
@@ -14,15 +14,16 @@ export interface IngressAuthorizationOptions {
   readonly cidr: string;
 
   /**
-   * The Active Directory or identity provider group allowed in.
-   * Exactly one of `accessGroupId` and `authorizeAllGroups: true` must be given.
+   * The Active Directory or identity provider group allowed in. Give this or
+   * `authorizeAllGroups: true`; both together, or a group on an endpoint without user-based
+   * authentication, is a warning (`cdk-client-vpn:accessGroupWithAllGroups`,
+   * `cdk-client-vpn:groupRuleWithoutUserAuthentication`).
    * @default - none
    */
   readonly accessGroupId?: string;
 
   /**
-   * Allows every user who can connect.
-   * Exactly one of `accessGroupId` and `authorizeAllGroups: true` must be given.
+   * Allows every user who can connect. Required (as `true`) when no `accessGroupId` is given.
    * @default false
    */
   readonly authorizeAllGroups?: boolean;
@@ -52,9 +53,10 @@ export class IngressAuthorization extends Resource {
 
   constructor(scope: Construct, id: string, props: IngressAuthorizationProps) {
     super(scope, id);
+    let cautions: Caution[];
     try {
       props = applyPropertyInjectors(IngressAuthorization.PROPERTY_INJECTION_ID, props, scope, id);
-      validateIngressAuthorization(props);
+      cautions = validateIngressAuthorization(props);
     } catch (error) {
       throw rejectConstruct(this, error);
     }
@@ -66,11 +68,13 @@ export class IngressAuthorization extends Resource {
       authorizeAllGroups: props.authorizeAllGroups,
       description: props.description,
     });
+    warnAbout(this.node.path, rule, cautions);
     joinOperationLane(rule, props.endpoint);
   }
 }
 
-function validateIngressAuthorization(props: IngressAuthorizationProps): void {
+/** Throws for the first broken rule; returns what is allowed but probably a mistake. */
+function validateIngressAuthorization(props: IngressAuthorizationProps): Caution[] {
   requireResource('endpoint', props?.endpoint, 'a Client VPN endpoint (IClientVpnEndpoint)', ['endpointId']);
   if (typeof props.endpoint.targetNetworksAssociated !== 'object' || props.endpoint.targetNetworksAssociated === null) {
     throw invalid('endpoint', 'must be a Client VPN endpoint (IClientVpnEndpoint)', props.endpoint.node.path);
@@ -83,10 +87,16 @@ function validateIngressAuthorization(props: IngressAuthorizationProps): void {
   requireBoolean('authorizeAllGroups', props.authorizeAllGroups);
   requireString('description', props.description);
 
+  const cautions: Caution[] = [];
   const allGroups = props.authorizeAllGroups === true;
   const hasGroup = props.accessGroupId !== undefined;
   if (allGroups && hasGroup) {
-    throw invalid('accessGroupId', 'cannot be combined with `authorizeAllGroups: true`: give exactly one of the two', props.accessGroupId);
+    cautions.push({
+      rule: 'accessGroupWithAllGroups',
+      prop: 'accessGroupId',
+      advice: 'is given together with `authorizeAllGroups: true`: AWS documents them as alternatives, and a rule for all groups admits users of any group (give one of the two)',
+      value: props.accessGroupId,
+    });
   }
   if (!allGroups && !hasGroup && !isUnresolved(props.authorizeAllGroups)) {
     throw invalid('authorizeAllGroups', 'must be true when no `accessGroupId` is given: give exactly one of the two', props.authorizeAllGroups);
@@ -94,8 +104,12 @@ function validateIngressAuthorization(props: IngressAuthorizationProps): void {
 
   const facts = endpointFacts(props.endpoint);
   if (hasGroup && !isUnresolved(props.accessGroupId) && facts && !facts.usesUserAuthentication) {
-    throw invalid('accessGroupId',
-      'needs an endpoint with user-based authentication (Active Directory or SAML): with mutual TLS alone there are no groups, so use `authorizeAllGroups: true`',
-      props.accessGroupId);
+    cautions.push({
+      rule: 'groupRuleWithoutUserAuthentication',
+      prop: 'accessGroupId',
+      advice: 'is for an endpoint without user-based authentication (Active Directory or SAML): with mutual TLS alone no user is in a group, so the rule lets nobody in',
+      value: props.accessGroupId,
+    });
   }
+  return cautions;
 }

@@ -1,4 +1,4 @@
-import { App, Fn, Lazy, PropertyInjectors, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, App, Fn, Lazy, PropertyInjectors, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -17,7 +17,7 @@ import {
   TransportProtocol,
   VpnPort,
 } from '../src';
-import { associationIds, CLIENT_ROOT_CERTIFICATE_ARN, createEndpoint, dualStackVpc, endpointRef, expectInvalid, expectRejected, Fixture, importedVpc, logicalId, minimalProps, PropsFor, SERVER_CERTIFICATE_ARN, testStack } from './util';
+import { associationIds, CLIENT_ROOT_CERTIFICATE_ARN, createEndpoint, dualStackVpc, endpointRef, expectInvalid, expectRejected, Fixture, importedVpc, libraryWarnings, logicalId, minimalProps, PropsFor, SERVER_CERTIFICATE_ARN, testStack } from './util';
 
 // ---------------------------------------------------------------------------
 // Local helpers
@@ -1094,7 +1094,7 @@ describe('validation', () => {
 
     test('1401 characters are rejected', () => {
       const error = expectRejected(() => ({ clientLoginBanner: 'a'.repeat(1401) }), 'clientLoginBanner', '1401 characters');
-      expect(error.message).toContain('1 to 1400 characters');
+      expect(error.message).toContain('at most 1400 characters');
     });
 
     test('1400 emoji are accepted: code points are counted, not UTF-16 units', () => {
@@ -1105,8 +1105,21 @@ describe('validation', () => {
       expectRejected(() => ({ clientLoginBanner: '\u{1F512}'.repeat(1401) }), 'clientLoginBanner', '1401 characters');
     });
 
-    test('an empty banner is rejected', () => {
-      expectRejected(() => ({ clientLoginBanner: '' }), 'clientLoginBanner', "got ''");
+    test('an empty banner is a warning on the endpoint resource, written as given, and acknowledgeable', () => {
+      const f = testStack();
+      const endpoint = createEndpoint(f, { clientLoginBanner: '' });
+      Template.fromStack(f.stack).hasResourceProperties(ENDPOINT, { ClientLoginBannerOptions: { Enabled: true, BannerText: '' } });
+      expect(libraryWarnings(f.stack, 'emptyLoginBanner')).toEqual([
+        "Test/Endpoint: `clientLoginBanner` is empty: the banner is switched on but shows no text, got '' [ack: cdk-client-vpn:emptyLoginBanner]",
+      ]);
+      CoreAnnotations.of(endpoint).acknowledgeWarning('cdk-client-vpn:emptyLoginBanner', 'a banner is set by a later deploy');
+      expect(libraryWarnings(f.stack, 'emptyLoginBanner')).toEqual([]);
+    });
+
+    test('a banner with text gives no warning', () => {
+      const f = testStack();
+      createEndpoint(f, { clientLoginBanner: 'Authorized use only' });
+      expect(libraryWarnings(f.stack, 'emptyLoginBanner')).toEqual([]);
     });
 
     test('an unresolved token passes', () => {
@@ -1197,15 +1210,34 @@ describe('validation', () => {
     test.each<[string, boolean | undefined, string]>([
       ['undefined', undefined, 'got undefined'],
       ['false', false, 'got false'],
-    ])('a self-service SAML provider with selfServicePortal %s is rejected', (_name, selfServicePortal, received) => {
-      const error = expectRejected((f) => ({
+    ])('a self-service SAML provider with selfServicePortal %s is a warning, and the provider is written (AWS accepts it)', (_name, selfServicePortal, received) => {
+      const f = testStack();
+      createEndpoint(f, {
         selfServicePortal,
-        userAuthentication: ClientVpnUserAuthentication.federated(
-          samlProvider(f.stack),
-          samlProvider(f.stack, 'PortalSaml', SELF_SERVICE_SAML_ARN),
-        ),
-      }), 'selfServicePortal', received);
-      expect(error.message).toContain('self-service SAML provider');
+        userAuthentication: ClientVpnUserAuthentication.federated(samlProvider(f.stack), samlProvider(f.stack, 'PortalSaml', SELF_SERVICE_SAML_ARN)),
+      });
+      Template.fromStack(f.stack).hasResourceProperties(ENDPOINT, {
+        SelfServicePortal: 'disabled',
+        AuthenticationOptions: Match.arrayWith([Match.objectLike({
+          FederatedAuthentication: Match.objectLike({ SelfServiceSAMLProviderArn: SELF_SERVICE_SAML_ARN }),
+        })]),
+      });
+      expect(libraryWarnings(f.stack, 'selfServiceProviderWithoutPortal')).toEqual([
+        `Test/Endpoint: \`selfServicePortal\` is off while \`userAuthentication\` names a self-service SAML provider: nobody signs in through that provider until the portal is on, ${received} [ack: cdk-client-vpn:selfServiceProviderWithoutPortal]`,
+      ]);
+    });
+
+    test.each<[string, boolean]>([
+      ['true', true],
+      ['a token (the portal switched at deploy time)', booleanToken(false)],
+    ])('a self-service SAML provider with selfServicePortal %s gives no warning', (_name, selfServicePortal) => {
+      const f = testStack();
+      createEndpoint(f, {
+        selfServicePortal,
+        userAuthentication: ClientVpnUserAuthentication.federated(samlProvider(f.stack), samlProvider(f.stack, 'PortalSaml', SELF_SERVICE_SAML_ARN)),
+      });
+      expect(() => Template.fromStack(f.stack)).not.toThrow();
+      expect(libraryWarnings(f.stack, 'selfServiceProviderWithoutPortal')).toEqual([]);
     });
 
     test('federated without a self-service provider and without the portal is accepted', () => {

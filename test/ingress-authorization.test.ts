@@ -1,4 +1,4 @@
-import { CfnElement, Fn, Lazy, PropertyInjectors, Stack } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, CfnElement, Fn, Lazy, PropertyInjectors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
@@ -9,7 +9,7 @@ import {
   IngressAuthorization,
   IngressAuthorizationProps,
 } from '../src';
-import { minimalProps, testStack } from './util';
+import { libraryWarnings, minimalProps, testStack } from './util';
 
 const IMPORTED_ENDPOINT_ID = 'cvpn-endpoint-0123456789abcdef0';
 const RULE = 'AWS::EC2::ClientVpnAuthorizationRule';
@@ -300,10 +300,15 @@ describe('validation', () => {
   });
 
   describe('accessGroupId and authorizeAllGroups: exactly one', () => {
-    test('rejects both', () => {
-      expect(() => create({ accessGroupId: 'engineers', authorizeAllGroups: true })).toThrow(
-        "`accessGroupId` cannot be combined with `authorizeAllGroups: true`: give exactly one of the two, got 'engineers'",
-      );
+    test('both is a warning on the rule resource (AWS documents them as alternatives), and both are written', () => {
+      const stack = create({ accessGroupId: 'engineers', authorizeAllGroups: true });
+      expect(onlyRule(stack).Properties).toMatchObject({ AccessGroupId: 'engineers', AuthorizeAllGroups: true });
+      expect(libraryWarnings(stack, 'accessGroupWithAllGroups')).toEqual([
+        'Test/Rule: `accessGroupId` is given together with `authorizeAllGroups: true`: AWS documents them as alternatives, '
+        + "and a rule for all groups admits users of any group (give one of the two), got 'engineers' [ack: cdk-client-vpn:accessGroupWithAllGroups]",
+      ]);
+      CoreAnnotations.of(stack).acknowledgeWarning('cdk-client-vpn:accessGroupWithAllGroups', 'kept during a migration');
+      expect(libraryWarnings(stack, 'accessGroupWithAllGroups')).toEqual([]);
     });
 
     test('rejects neither', () => {
@@ -344,17 +349,26 @@ describe('validation', () => {
       expect(() => create({ accessGroupId: 42 as any, authorizeAllGroups: undefined })).toThrow('`accessGroupId` must be a string, got 42');
     });
 
-    test('is rejected on an in-app endpoint with mutual TLS only', () => {
-      expect(() => create({ accessGroupId: 'engineers', authorizeAllGroups: undefined }, setup)).toThrow(
-        /^Test\/Rule: `accessGroupId` needs an endpoint with user-based authentication \(Active Directory or SAML\).*`authorizeAllGroups: true`, got 'engineers'$/,
-      );
+    test('is a warning on an in-app endpoint with mutual TLS only (AWS accepts the rule; it admits nobody)', () => {
+      const stack = create({ accessGroupId: 'engineers', authorizeAllGroups: undefined }, setup);
+      expect(onlyRule(stack).Properties.AccessGroupId).toBe('engineers');
+      expect(libraryWarnings(stack, 'groupRuleWithoutUserAuthentication')).toEqual([
+        'Test/Rule: `accessGroupId` is for an endpoint without user-based authentication (Active Directory or SAML): '
+        + "with mutual TLS alone no user is in a group, so the rule lets nobody in, got 'engineers' [ack: cdk-client-vpn:groupRuleWithoutUserAuthentication]",
+      ]);
     });
 
-    test('is rejected through addIngressAuthorization on a mutual-TLS endpoint', () => {
-      const { endpoint } = setup();
-      expect(() => endpoint.addIngressAuthorization('Rule', { cidr: '10.0.0.0/16', accessGroupId: 'engineers' })).toThrow(
-        /`accessGroupId` needs an endpoint with user-based authentication/,
-      );
+    test('is a warning through addIngressAuthorization on a mutual-TLS endpoint, silenced by an acknowledgement on the endpoint', () => {
+      const { stack, endpoint } = setup();
+      endpoint.addIngressAuthorization('Rule', { cidr: '10.0.0.0/16', accessGroupId: 'engineers' });
+      expect(libraryWarnings(stack, 'groupRuleWithoutUserAuthentication')).toHaveLength(1);
+      CoreAnnotations.of(endpoint).acknowledgeWarning('cdk-client-vpn:groupRuleWithoutUserAuthentication', 'user authentication arrives next release');
+      expect(libraryWarnings(stack, 'groupRuleWithoutUserAuthentication')).toEqual([]);
+    });
+
+    test('gives no warning on an endpoint with user-based authentication', () => {
+      const stack = create({ accessGroupId: 'engineers', authorizeAllGroups: undefined }, setupWithUsers);
+      expect(libraryWarnings(stack, 'groupRuleWithoutUserAuthentication')).toEqual([]);
     });
 
     test('is accepted on an endpoint with Active Directory and mutual TLS', () => {

@@ -1,5 +1,5 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
@@ -121,4 +121,10 @@ export function importedVpc(stack: Stack, vpcCidrBlock?: string): ec2.IVpc {
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     privateSubnetIds: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb'],
   });
+}
+
+/** The messages of the `cdk-client-vpn:<rule>` warnings in the stack, each with its ack tag. */
+export function libraryWarnings(stack: Stack, rule: string): string[] {
+  return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`\\[ack: cdk-client-vpn:${rule}\\]$`))
+    .map((message) => String(message.entry.data));
 }

@@ -16,6 +16,7 @@ import {
   VpnPort,
 } from '../client-vpn-endpoint-types';
 import {
+  Caution,
   characterCount,
   cidrsOverlap,
   describeSubnet,
@@ -92,18 +93,20 @@ export function transitGatewayZones(configuration: ClientVpnTransitGatewayConfig
   ];
 }
 
-export function validateEndpointProps(props: ClientVpnEndpointProps): void {
+/** Throws for the first broken rule; returns what is allowed but probably a mistake. */
+export function validateEndpointProps(props: ClientVpnEndpointProps): Caution[] {
   if (typeof props !== 'object' || props === null) {
     throw invalid('props', 'must be an object of ClientVpnEndpointProps', props);
   }
+  const cautions: Caution[] = [];
   validateNetwork(props);
   requireResource('serverCertificate', props.serverCertificate, 'an ACM certificate', ['certificateArn']);
   validateTypes(props);
   validateClientCidr(props);
-  validateAuthentication(props);
+  validateAuthentication(props, cautions);
   validateLogging(props);
   validateDnsServers(props.dnsServers);
-  validateLoginBanner(props.clientLoginBanner);
+  validateLoginBanner(props.clientLoginBanner, cautions);
   validateSecurityGroups(props.securityGroups);
   validateClientConnectHandler(props.clientConnectHandler);
   validateCertificateRevocationList(props.certificateRevocationList);
@@ -115,6 +118,7 @@ export function validateEndpointProps(props: ClientVpnEndpointProps): void {
   if (props.clientRouteEnforcement === true && props.splitTunnel === true) {
     throw invalid('clientRouteEnforcement', 'cannot be true when `splitTunnel` is true: enforced routes would override the split tunnel', props.clientRouteEnforcement);
   }
+  return cautions;
 }
 
 /** Exactly one of a VPC and a transit gateway; a transit gateway endpoint has no VPC settings. */
@@ -197,7 +201,7 @@ function validateClientCidr(props: ClientVpnEndpointProps): void {
   }
 }
 
-function validateAuthentication(props: ClientVpnEndpointProps): void {
+function validateAuthentication(props: ClientVpnEndpointProps, cautions: Caution[]): void {
   if (props.clientRootCertificate === undefined && props.userAuthentication === undefined) {
     throw invalid('clientRootCertificate',
       'or `userAuthentication` is required: give a client root certificate (mutual TLS), user-based authentication, or both',
@@ -212,10 +216,14 @@ function validateAuthentication(props: ClientVpnEndpointProps): void {
   if (props.selfServicePortal === true && props.userAuthentication === undefined) {
     throw invalid('selfServicePortal', 'needs user-based authentication (`userAuthentication`): with mutual TLS alone the portal has no one to sign in', props.selfServicePortal);
   }
-  if (props.userAuthentication?._hasSelfServiceProvider() && props.selfServicePortal !== true) {
-    throw invalid('selfServicePortal',
-      'must be true when `userAuthentication` names a self-service SAML provider: otherwise that provider is never used',
-      props.selfServicePortal);
+  // AWS keeps the provider; it is used once the portal is switched on, which a deploy-time value may do.
+  if (props.userAuthentication?._hasSelfServiceProvider() && props.selfServicePortal !== true && !isUnresolved(props.selfServicePortal)) {
+    cautions.push({
+      rule: 'selfServiceProviderWithoutPortal',
+      prop: 'selfServicePortal',
+      advice: 'is off while `userAuthentication` names a self-service SAML provider: nobody signs in through that provider until the portal is on',
+      value: props.selfServicePortal,
+    });
   }
 }
 
@@ -265,13 +273,16 @@ function validateDnsServers(dnsServers: string[] | undefined): void {
   }
 }
 
-function validateLoginBanner(banner: string | undefined): void {
+function validateLoginBanner(banner: string | undefined, cautions: Caution[]): void {
   if (banner === undefined || isUnresolved(banner)) {
     return;
   }
   const length = characterCount(banner);
-  if (length === 0 || length > MAX_LOGIN_BANNER_CHARACTERS) {
-    throw invalid('clientLoginBanner', `must be 1 to ${MAX_LOGIN_BANNER_CHARACTERS} characters`, banner);
+  if (length > MAX_LOGIN_BANNER_CHARACTERS) {
+    throw invalid('clientLoginBanner', `must be at most ${MAX_LOGIN_BANNER_CHARACTERS} characters`, banner);
+  }
+  if (length === 0) {
+    cautions.push({ rule: 'emptyLoginBanner', prop: 'clientLoginBanner', advice: 'is empty: the banner is switched on but shows no text', value: banner });
   }
   // A lone UTF-16 surrogate has no UTF-8 encoding.
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(banner)) {

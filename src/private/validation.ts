@@ -1,7 +1,7 @@
 // CIDR arithmetic is bit arithmetic on addresses.
 /* eslint-disable no-bitwise */
 import { isIP } from 'net';
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ClientVpnValidationError } from '../client-vpn-validation-error';
@@ -54,6 +54,28 @@ export function requireResource(prop: string, value: unknown, what: string, attr
 export function invalid(prop: string, rule: string, value: unknown): Error {
   // The construct's path is added where the construct rejects its props (construct-rejection.ts).
   return new ClientVpnValidationError('', `\`${prop}\` ${rule}, got ${describeValue(value)}`);
+}
+
+/**
+ * What AWS accepts but is probably a mistake: reported as a warning the app can acknowledge with
+ * `Annotations.of(scope).acknowledgeWarning('cdk-client-vpn:<rule>')`, never as an error.
+ */
+export interface Caution {
+  readonly rule: string;
+  readonly prop: string;
+  readonly advice: string;
+  readonly value: unknown;
+}
+
+/**
+ * Warns about each caution on `resource`, the construct's CloudFormation resource: an
+ * acknowledgement on the construct or any scope above it covers warnings on its children, whenever
+ * it was made.
+ */
+export function warnAbout(constructPath: string, resource: Construct, cautions: readonly Caution[]): void {
+  for (const { rule, prop, advice, value } of cautions) {
+    Annotations.of(resource).addWarningV2(`cdk-client-vpn:${rule}`, `${constructPath}: \`${prop}\` ${advice}, got ${describeValue(value)}`);
+  }
 }
 
 export function isUnresolved(value: unknown): boolean {

@@ -376,12 +376,10 @@ export function validEndpointSpec(): fc.Arbitrary<EndpointSpec> {
 function respectCrossFieldRules(spec: EndpointSpec): EndpointSpec {
   const next: { -readonly [K in keyof EndpointSpec]: EndpointSpec[K] } = { ...spec };
   const hasUser = spec.auth !== 'cert';
-  // The portal needs user-based authentication; a self-service SAML provider needs the portal.
+  // The portal needs user-based authentication. A self-service SAML provider with the portal off
+  // is valid (a warning), so it is left as generated.
   if (!hasUser && next.selfServicePortal) {
     next.selfServicePortal = false;
-  }
-  if (spec.auth.includes('saml') && spec.samlSelfService) {
-    next.selfServicePortal = true;
   }
   // Enforced routes would override a split tunnel.
   if (next.splitTunnel === true && next.clientRouteEnforcement === true) {
@@ -819,10 +817,6 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
   if (p.SelfServicePortal === 'enabled' && !userAuth) {
     v.push('SelfServicePortal is enabled without user-based authentication');
   }
-  const selfServiceProvider = auth.some((option) => option?.FederatedAuthentication?.SelfServiceSAMLProviderArn !== undefined);
-  if (selfServiceProvider && p.SelfServicePortal === 'disabled') {
-    v.push('a self-service SAML provider is given while the portal is disabled');
-  }
 
   if (p.ClientConnectOptions !== undefined) {
     const options = p.ClientConnectOptions;
@@ -1040,8 +1034,9 @@ export function ruleAndRouteViolations(template: CfnTemplate): string[] {
     if (p.AuthorizeAllGroups !== undefined && typeof p.AuthorizeAllGroups !== 'boolean' && !isIntrinsic(p.AuthorizeAllGroups)) {
       v.push(`${id}: AuthorizeAllGroups must be a boolean, got ${JSON.stringify(p.AuthorizeAllGroups)}`);
     }
-    if (hasGroup === (p.AuthorizeAllGroups === true)) {
-      v.push(`${id}: exactly one of AccessGroupId and AuthorizeAllGroups: true is required, got ${JSON.stringify({ AccessGroupId: p.AccessGroupId, AuthorizeAllGroups: p.AuthorizeAllGroups })}`);
+    // AWS needs one of the two; both is only a warning (cdk-client-vpn:accessGroupWithAllGroups).
+    if (!hasGroup && p.AuthorizeAllGroups !== true && !isIntrinsic(p.AuthorizeAllGroups)) {
+      v.push(`${id}: AccessGroupId or AuthorizeAllGroups: true is required, got ${JSON.stringify({ AccessGroupId: p.AccessGroupId, AuthorizeAllGroups: p.AuthorizeAllGroups })}`);
     }
     if (p.Description !== undefined && typeof p.Description !== 'string') {
       v.push(`${id}: Description must be a string`);

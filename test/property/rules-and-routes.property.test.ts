@@ -3,7 +3,7 @@
  * (mutual TLS only, or with Active Directory) and imported ones.
  *
  * - valid rules and routes always synthesize, into templates that satisfy the documented constraints
- *   (a network in CIDR notation, exactly one of AccessGroupId and AuthorizeAllGroups, a target that is a
+ *   (a network in CIDR notation, AccessGroupId or AuthorizeAllGroups, a target that is a
  *   target network, waiting for the target network associations);
  * - one invalid value always throws an Error naming the offending prop;
  * - any prop of the wrong type throws an Error naming it, or synthesizes a valid template; never a TypeError.
