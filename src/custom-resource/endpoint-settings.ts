@@ -11,6 +11,7 @@ import {
   SettingsResourceProperties,
 } from './resource-properties';
 import { ClientVpnSettingsHandler, SETTINGS_SERVICE_TIMEOUT } from '../client-vpn-settings-handler';
+import { acknowledgeNagFinding, nagResourceName } from '../private/nag-acknowledgements';
 
 /** What one endpoint asks of the settings handler. */
 export interface EndpointSettingsProps {
@@ -81,11 +82,17 @@ export class EndpointSettings extends Construct {
       })],
     });
     if (configurationBucket) {
+      const objects = configurationBucket.arnForObjects(configurationKey);
       access.addStatements(new iam.PolicyStatement({
         // GetObject answers HeadObject: a file is removed only if this resource wrote it.
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [configurationBucket.arnForObjects(configurationKey)],
+        resources: [objects],
       }));
+      if (props.configurationKey === undefined) {
+        acknowledgeNagFinding(access, 'AwsSolutions-IAM5',
+          'The default key is <endpoint id>.ovpn: the grant covers every endpoint id, so that after a replacement the old endpoint\'s file can still be deleted.',
+          nagResourceName(stack, objects));
+      }
       if (configurationBucket.encryptionKey) {
         access.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [configurationBucket.encryptionKey.keyArn] }));
       }

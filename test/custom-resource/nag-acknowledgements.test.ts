@@ -1,9 +1,14 @@
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createEndpoint, testStack } from '../util';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
+import { createEndpoint, logicalId, testStack } from '../util';
 
 /*
  * cdk-nag 2 reads suppressions from `cdk_nag` metadata on the resources; cdk-nag 3 from
- * aws-cdk-lib's Validations (exercised by the example app's synth). Both must see the handler's.
+ * aws-cdk-lib's acknowledged-rules metadata. Both must see the library's.
  */
 
 function handlerResources() {
@@ -36,4 +41,51 @@ test('every reason is long enough for cdk-nag 2 (at least 10 characters)', () =>
     .flatMap((resource) => ((resource.Metadata?.cdk_nag as Suppressions)?.rules_to_suppress ?? []).map((rule) => rule.reason));
   expect(reasons.length).toBeGreaterThan(0);
   expect(reasons.filter((reason) => reason.length < 10)).toEqual([]);
+});
+
+describe('the export grant on the default key (<endpoint id>.ovpn, granted as cvpn-endpoint-*.ovpn)', () => {
+  /** A stack exporting to `bucket`, plus a policy of the app's own with the same wildcard: cdk-nag must still see that one. */
+  function exportingStack(bucket: (stack: Stack) => s3.IBucket) {
+    const f = testStack();
+    const target = bucket(f.stack);
+    const finding = target instanceof s3.Bucket
+      ? `Resource::<${logicalId(f.stack, target)}.Arn>/cvpn-endpoint-*.ovpn`
+      : `Resource::arn:<AWS::Partition>:s3:::${target.bucketName}/cvpn-endpoint-*.ovpn`;
+    createEndpoint(f, { clientConfigurationBucket: target });
+    const own = new iam.Role(f.stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    own.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [target.arnForObjects('cvpn-endpoint-*.ovpn')] }));
+    return { ...f, finding };
+  }
+
+  const BUCKETS: Array<[string, (stack: Stack) => s3.IBucket]> = [
+    ['a bucket of the app', (stack) => new s3.Bucket(stack, 'Exports')],
+    ['a bucket imported by name (an ARN with a partition token)', (stack) => s3.Bucket.fromBucketName(stack, 'Imported', 'vpn-exports')],
+  ];
+
+  test.each(BUCKETS)('with %s, cdk-nag 2 reports the app\'s own wildcard and not the library\'s', (_name, bucket) => {
+    const { finding, ...f } = exportingStack(bucket);
+    Aspects.of(f.app).add(new AwsSolutionsChecksV2());
+    const iam5 = f.app.synth().getStackByName(f.stack.stackName).messages
+      .filter((message) => String(message.entry.data).includes(`AwsSolutions-IAM5[${finding}]`))
+      .map((message) => message.id);
+    expect(iam5).toEqual([expect.stringMatching(/^\/Test\/AppRole\/DefaultPolicy\/Resource$/)]);
+  });
+
+  test.each(BUCKETS)('with %s, cdk-nag 3 reports the app\'s own wildcard and not the library\'s', (_name, bucket) => {
+    const { finding, ...f } = exportingStack(bucket);
+    const nag = new AwsSolutionsChecks(f.app);
+    const report = nag.validateScope(f.app);
+    const iam5 = report.violations.filter((violation) => violation.ruleName === `AwsSolutions-IAM5[${finding}]`)
+      .flatMap((violation) => violation.violatingResources.map((resource) => resource.constructPath));
+    expect(iam5).toEqual(['Test/AppRole/DefaultPolicy/Resource']);
+  });
+
+  test('a key of the app\'s choosing has no wildcard, so nothing is acknowledged', () => {
+    const f = testStack();
+    createEndpoint(f, { clientConfigurationBucket: new s3.Bucket(f.stack, 'Exports'), clientConfigurationKey: 'engineering.ovpn' });
+    const policies = Object.entries(Template.fromStack(f.stack).findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('EndpointSettingsAccess'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0][1].Metadata?.cdk_nag).toBeUndefined();
+  });
 });
