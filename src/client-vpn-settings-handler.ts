@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ClientVpnValidationError } from './client-vpn-validation-error';
+import { ClientVpnValidationError } from './private/client-vpn-validation-error';
 import { scopeError } from './private/construct-rejection';
 import { acknowledgeNagFinding } from './private/nag-acknowledgements';
 import { describeValue, invalid, requireResource } from './private/validation';

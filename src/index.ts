@@ -4,4 +4,4 @@ export * from './ingress-authorization';
 export * from './client-vpn-route';
 export * from './client-vpn-target-network-association';
 export * from './client-vpn-settings-handler';
-export * from './client-vpn-validation-error';
+export * from './client-vpn-errors';

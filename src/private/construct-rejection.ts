@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ClientVpnValidationError } from '../client-vpn-validation-error';
+import { ClientVpnValidationError } from './client-vpn-validation-error';
 
 /**
  * What a construct's constructor throws when building it failed: the construct leaves the tree,

@@ -4,7 +4,7 @@ import { isIP } from 'net';
 import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ClientVpnValidationError } from '../client-vpn-validation-error';
+import { ClientVpnValidationError } from './client-vpn-validation-error';
 
 /** Renders a received value for an error message, whatever its type. */
 export function describeValue(value: unknown): string {

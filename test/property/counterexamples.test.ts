@@ -22,13 +22,13 @@ import {
   ClientVpnEndpointProps,
   ClientVpnRoute,
   ClientVpnRouteTarget,
-  ClientVpnValidationError,
   DevicePostureTrustProvider,
   DevicePostureTrustProviderType,
   IClientVpnEndpoint,
   IngressAuthorization,
 } from '../../src';
 import { handler } from '../../src/custom-resource/endpoint-settings.lambda';
+import { ClientVpnValidationError } from '../../src/private/client-vpn-validation-error';
 import { minimalProps, testStack } from '../util';
 
 /** Builds the endpoint and synthesizes the stack: an error from either counts. */

@@ -6,11 +6,12 @@ import {
   ClientVpnRoute,
   ClientVpnRouteTarget,
   ClientVpnSettingsHandler,
+  ClientVpnErrors,
   ClientVpnTargetNetworkAssociation,
-  ClientVpnValidationError,
   IngressAuthorization,
 } from '../src';
 import { Fixture, createEndpoint, minimalProps, testStack } from './util';
+import { ClientVpnValidationError } from '../src/private/client-vpn-validation-error';
 
 function thrown(action: () => unknown): ClientVpnValidationError {
   try {
@@ -44,7 +45,7 @@ describe.each(CASES)('%s with a broken rule', (_name, create, path, violation) =
     expect(error.constructPath).toBe(path);
     expect(error.violation.startsWith(violation)).toBe(true);
     expect(error.name).toBe('ClientVpnValidationError');
-    expect(ClientVpnValidationError.isClientVpnValidationError(error)).toBe(true);
+    expect(ClientVpnErrors.isValidationError(error)).toBe(true);
   });
 
   test('leaves the tree: the same id works again, and nothing of the failed attempt is synthesized', () => {
@@ -63,7 +64,7 @@ describe.each(CASES)('%s with a broken rule', (_name, create, path, violation) =
     const f = testStack();
     const error = thrown(() => create(f, false));
     const firstFrame = error.stack!.split('\n').find((line) => line.trimStart().startsWith('at '))!;
-    expect(firstFrame).toContain('client-vpn-validation-error.test.ts');
+    expect(firstFrame).toContain('client-vpn-errors.test.ts');
   });
 });
 
@@ -95,10 +96,24 @@ describe('errors outside constructors name the place too', () => {
   });
 });
 
-test('isClientVpnValidationError recognizes an error of another copy of the library, and nothing else', () => {
+test('ClientVpnErrors.isValidationError recognizes an error of another copy of the library, and nothing else', () => {
   const other = Object.assign(new Error('x'), { [Symbol.for('cdk-client-vpn.ClientVpnValidationError')]: true });
-  expect(ClientVpnValidationError.isClientVpnValidationError(other)).toBe(true);
-  expect(ClientVpnValidationError.isClientVpnValidationError(new Error('`cidr` is required'))).toBe(false);
-  expect(ClientVpnValidationError.isClientVpnValidationError(undefined)).toBe(false);
-  expect(ClientVpnValidationError.isClientVpnValidationError('Test: `cidr`')).toBe(false);
+  expect(ClientVpnErrors.isValidationError(other)).toBe(true);
+  expect(ClientVpnErrors.isValidationError(new Error('`cidr` is required'))).toBe(false);
+  expect(ClientVpnErrors.isValidationError(undefined)).toBe(false);
+  expect(ClientVpnErrors.isValidationError('Test: `cidr`')).toBe(false);
+});
+
+test('in TypeScript the guard gives the path and the violation', () => {
+  const f = testStack();
+  try {
+    createEndpoint(f, { clientCidrBlock: '10.100.0.0/24' });
+  } catch (error) {
+    if (!ClientVpnErrors.isValidationError(error)) {
+      throw error;
+    }
+    expect([error.constructPath, error.violation]).toEqual(['Test/Endpoint', "`clientCidrBlock` must be between /12 and /22, got '10.100.0.0/24'"]);
+    return;
+  }
+  throw new Error('expected the endpoint to be rejected');
 });
