@@ -159,6 +159,18 @@ project.addTask('pacmak:code-only', {
 });
 project.gitignore.exclude('/.cdk-latest/');
 
+// Every README example must compile against its fixture in rosetta/; jsii-rosetta also translates it into
+// .jsii.tabl.json, which jsii-pacmak reads for the other languages' READMEs. test/readme-examples.test.ts
+// synthesizes the same programs. Part of `compile`, so the translations always match the .jsii beside them.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every README example with its fixture (rosetta/) and translate it to Python, Java, C# and Go',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.compileTask.spawn(rosettaExtract);
+project.gitignore.exclude('/.jsii.tabl.json');
+// Neither is shipped: test/package-contents.test.ts admits only what users need, and pacmak reads the tablet here.
+project.npmignore?.exclude('/.jsii.tabl.json', '/rosetta/');
+
 // The synthesis benchmark (bench/synth.ts): timing needs global.gc, and ts-node compiles with the
 // dev tsconfig. Transpile only: `typecheck` already checks bench/, and checking here costs ~15 s per run.
 const BENCH_ENV = { TS_NODE_PROJECT: 'tsconfig.dev.json', TS_NODE_TRANSPILE_ONLY: 'true' };
