@@ -154,6 +154,13 @@ project.addTask('package:tarball', {
   steps: [{ spawn: 'bundle' }, { spawn: 'compile' }, { exec: 'mkdir -p dist/tarball && npm pack --pack-destination dist/tarball' }],
 });
 
+// The tarball in an app of its own on the newest aws-cdk-lib: every README example compiled and synthesized.
+project.addTask('test:consumer', {
+  description: 'Install the packed library into a new app with the newest aws-cdk-lib and cdk-nag 2 and 3, and run every README example there',
+  env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
+  steps: [{ spawn: 'package:tarball' }, { exec: 'ts-node test/consumer/consumer-check.ts' }],
+});
+
 // Full packaging needs PyPI and Maven, which this machine cannot reach: generating the code proves the API binds.
 project.addTask('pacmak:code-only', {
   description: 'Generate the Python, Java, .NET and Go bindings without building them',
