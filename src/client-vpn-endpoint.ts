@@ -293,6 +293,16 @@ const AFTER_TAG_ASPECTS = AspectPriority.DEFAULT + 100;
 /**
  * An AWS Client VPN endpoint (`AWS::EC2::ClientVpnEndpoint`) with its target network
  * associations, security group, connection log group and default authorization rule.
+ *
+ * @example
+ * const endpoint = new ClientVpnEndpoint(stack, 'Endpoint', {
+ *   vpc,
+ *   serverCertificate,
+ *   clientRootCertificate,
+ *   clientCidrBlock: '10.100.0.0/22',
+ *   splitTunnel: true,
+ * });
+ * new CfnOutput(stack, 'DnsName', { value: endpoint.dnsName });
  */
 export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggable {
   /** The id under which property injectors find this construct. */

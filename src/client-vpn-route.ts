@@ -70,6 +70,13 @@ export interface ClientVpnRouteProps extends ClientVpnRouteOptions {
  *
  * It waits for the endpoint's target network associations: a route through a
  * subnet that is not yet associated fails.
+ *
+ * @example
+ * declare const endpoint: ClientVpnEndpoint;
+ * endpoint.addRoute('OnPremises', {
+ *   cidr: '192.168.0.0/16',
+ *   target: ClientVpnRouteTarget.subnet(vpc.privateSubnets[0]),
+ * });
  */
 export class ClientVpnRoute extends Resource {
   /** The id under which property injectors find this construct. */

@@ -42,6 +42,12 @@ export const SETTINGS_SERVICE_TIMEOUT = SETTINGS_HANDLER_TIMEOUT.plus(Duration.m
  * The Lambda function, one per stack, that the endpoints' settings custom resources run on. The
  * library creates it with defaults when an endpoint first needs it; call `configure` first to
  * choose its runtime or encrypt its logs.
+ *
+ * @example
+ * ClientVpnSettingsHandler.configure(stack, {
+ *   runtime: lambda.Runtime.NODEJS_24_X,
+ *   logEncryptionKey: new kms.Key(stack, 'HandlerLogKey', { enableKeyRotation: true }),
+ * });
  */
 export class ClientVpnSettingsHandler {
   /**

@@ -41,6 +41,13 @@ export interface ClientVpnTargetNetworkAssociationProps {
  * A target network of a Client VPN endpoint (`AWS::EC2::ClientVpnTargetNetworkAssociation`):
  * a subnet of the endpoint's VPC, or an Availability Zone of a transit gateway endpoint. Rules
  * and routes of the endpoint wait for it.
+ *
+ * @example
+ * declare const endpoint: ClientVpnEndpoint;
+ * new ClientVpnTargetNetworkAssociation(stack, 'SecondZone', {
+ *   endpoint,
+ *   subnet: vpc.privateSubnets[1],
+ * });
  */
 export class ClientVpnTargetNetworkAssociation extends Resource {
   /** The id under which property injectors find this construct. */

@@ -46,6 +46,14 @@ export interface IngressAuthorizationProps extends IngressAuthorizationOptions {
  *
  * It waits for the endpoint's target network associations, since rules added before
  * them fail to become active.
+ *
+ * @example
+ * declare const endpoint: ClientVpnEndpoint;
+ * endpoint.addIngressAuthorization('Engineers', {
+ *   cidr: '10.0.0.0/16',
+ *   accessGroupId: 'engineers',
+ *   description: 'The engineers group to the VPC',
+ * });
  */
 export class IngressAuthorization extends Resource {
   /** The id under which property injectors find this construct. */
