@@ -23,8 +23,8 @@ import { transitGatewayZones, validateEndpointProps, validateTags, vpcCidrsToAut
 import { rejectConstruct, scopeError } from './private/construct-rejection';
 import { recordEndpointFacts } from './private/endpoint-facts';
 import { applyPropertyInjectors } from './private/property-injection';
-import { selectTargetSubnets, TargetSubnets } from './private/target-networks';
-import { Caution, invalid, isUnresolved, warnAbout } from './private/validation';
+import { selectTargetSubnets } from './private/target-networks';
+import { invalid, isUnresolved, warnAbout } from './private/validation';
 
 /** Properties of a `ClientVpnEndpoint`. */
 export interface ClientVpnEndpointProps {
@@ -344,145 +344,142 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
 
   constructor(scope: Construct, id: string, props: ClientVpnEndpointProps) {
     super(scope, id);
-    // Every rule is checked before the endpoint has children; a broken one takes the endpoint out of the tree.
-    let cautions: Caution[];
-    let targets: TargetSubnets;
-    let defaultRuleCidrs: ReturnType<typeof vpcCidrsToAuthorize>;
+    // Every rule is checked before the endpoint has children; whatever fails, the endpoint leaves the tree.
     try {
       props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
-      cautions = validateEndpointProps(props);
-      targets = props.vpc ? selectTargetSubnets(props.vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
+      const cautions = validateEndpointProps(props);
+      const targets = props.vpc ? selectTargetSubnets(props.vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
       // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
-      defaultRuleCidrs = (props.authorizeAllUsersToVpcCidr ?? true) && !targets.isPendingLookup ? vpcCidrsToAuthorize(props) : [];
+      const defaultRuleCidrs = (props.authorizeAllUsersToVpcCidr ?? true) && !targets.isPendingLookup ? vpcCidrsToAuthorize(props) : [];
+      this.props = props;
+
+      const vpc = props.vpc;
+      const { subnets, isPendingLookup } = targets;
+      // A transit gateway endpoint has no VPC, so no security groups either.
+      this.securityGroups = !vpc ? [] : props.securityGroups ?? [
+        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, description: 'Client VPN endpoint' }),
+      ];
+      this.connections = new ec2.Connections({ securityGroups: this.securityGroups });
+      this.logGroup = this.createLogGroup(props);
+      this.tags = new TagManager(TagType.STANDARD, 'AWS::EC2::ClientVpnEndpoint', undefined, {
+        tagPropertyName: 'tagSpecifications',
+      });
+      this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
+      this.selfServicePortal = this.renderSelfServicePortal(props.selfServicePortal);
+
+      const endpoint = new ec2.CfnClientVpnEndpoint(this, 'Resource', {
+        vpcId: vpc?.vpcId,
+        serverCertificateArn: props.serverCertificate.certificateArn,
+        clientCidrBlock: props.clientCidrBlock,
+        authenticationOptions: renderAuthentication(props),
+        connectionLogOptions: {
+          enabled: this.logGroup !== undefined,
+          cloudwatchLogGroup: this.logGroup?.logGroupName,
+          cloudwatchLogStream: props.logStream?.logStreamName,
+        },
+        clientConnectOptions: props.clientConnectHandler
+          ? { enabled: true, lambdaFunctionArn: props.clientConnectHandler.functionArn }
+          : undefined,
+        clientLoginBannerOptions: props.clientLoginBanner !== undefined
+          ? { enabled: true, bannerText: props.clientLoginBanner }
+          : undefined,
+        clientRouteEnforcementOptions: props.clientRouteEnforcement !== undefined
+          ? { enforced: props.clientRouteEnforcement }
+          : undefined,
+        description: props.description,
+        dnsServers: props.dnsServers,
+        securityGroupIds: vpc ? this.securityGroups.map((sg) => sg.securityGroupId) : undefined,
+        selfServicePortal: this.selfServicePortal,
+        sessionTimeoutHours: props.sessionTimeout,
+        disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
+        splitTunnel: props.splitTunnel,
+        transportProtocol: props.transportProtocol,
+        vpnPort: props.port,
+        endpointIpAddressType: props.endpointIpAddressType,
+        trafficIpAddressType: props.trafficIpAddressType,
+        // The zones are associated one by one, as a VPC endpoint's subnets are.
+        transitGatewayConfiguration: props.transitGatewayConfiguration
+          ? { transitGatewayId: props.transitGatewayConfiguration.transitGatewayId }
+          : undefined,
+        // CloudFormation replaces an endpoint whose TagSpecifications change: by default the tags are
+        // applied by the custom resource instead, which changes them in place.
+        tagSpecifications: props.tagsAtCreation ? Lazy.any({
+          produce: () => this.tags.hasTags()
+            ? [{ resourceType: TAG_RESOURCE_TYPE, tags: this.tags.renderTags() }]
+            : undefined,
+        }) : undefined,
+      });
+      warnAbout(this.node.path, endpoint, cautions);
+      if (this.logGroup) {
+        endpoint.node.addDependency(this.logGroup);
+      }
+      // aws-cdk-lib 2.257's L1 predates these properties: overrides give the same template as newer L1s.
+      if (props.authorizationPolicy) {
+        endpoint.addPropertyOverride('AuthorizationPolicy', renderAuthorizationPolicy(props.authorizationPolicy));
+      }
+      if (props.devicePostureOptions) {
+        endpoint.addPropertyOverride('DevicePostureOptions', renderDevicePostureOptions(props.devicePostureOptions));
+      }
+      if (props.logAuthorizationPolicyContext !== undefined) {
+        endpoint.addPropertyOverride('ConnectionLogOptions.IncludeAuthorizationPolicyContext', props.logAuthorizationPolicyContext);
+      }
+
+      this.endpointId = endpoint.ref;
+
+      const associations = vpc
+        ? subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+          clientVpnEndpointId: this.endpointId,
+          subnetId: subnet.subnetId,
+        }))
+        : transitGatewayZones(props.transitGatewayConfiguration!).map((zone, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
+          clientVpnEndpointId: this.endpointId,
+          ...zone,
+        }));
+      this.targetNetworksAssociated = new DependencyGroup(...associations);
+      const facts = {
+        usesUserAuthentication: props.userAuthentication !== undefined,
+        usesTransitGateway: vpc === undefined,
+        clientCidrBlock: props.clientCidrBlock,
+        targetSubnets: [...subnets],
+        associationCount: associations.length,
+      };
+      recordEndpointFacts(this, facts);
+
+      defaultRuleCidrs.forEach(({ cidr, after }, index) => {
+        const rule = this.addIngressAuthorization(index === 0 ? 'AuthorizeAll' : `AuthorizeAll${index}`, {
+          cidr,
+          authorizeAllGroups: true,
+          description: 'Allow all users to the VPC',
+        });
+        // An IPv6 block is listed in the VPC's Ipv6CidrBlocks only once it is associated.
+        if (after) {
+          rule.node.addDependency(after);
+        }
+      });
+
+      if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
+        this.endpointSettings();
+      }
+      // Once the app is built: tags arrive through aspects (`Tags.of(app)`) and need the custom
+      // resource, and associations may have been added with ClientVpnTargetNetworkAssociation.
+      Aspects.of(this).add({
+        visit: (node) => {
+          if (node !== this) {
+            return;
+          }
+          if (!props.tagsAtCreation && this.tags.hasTags()) {
+            this.endpointSettings();
+          }
+          if (facts.associationCount === 0 && !isPendingLookup) {
+            // On the resource, so an acknowledgement on the endpoint or above covers it (they cover descendants).
+            Annotations.of(endpoint).addWarningV2('cdk-client-vpn:noTargetNetworks',
+              `${this.node.path} has no target networks: it waits in pending-associate and no client can connect until ${vpc ? 'a subnet' : 'an Availability Zone'} is associated`);
+          }
+        },
+      }, { priority: AFTER_TAG_ASPECTS });
     } catch (error) {
       throw rejectConstruct(this, error);
     }
-    this.props = props;
-
-    const vpc = props.vpc;
-    const { subnets, isPendingLookup } = targets;
-    // A transit gateway endpoint has no VPC, so no security groups either.
-    this.securityGroups = !vpc ? [] : props.securityGroups ?? [
-      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, description: 'Client VPN endpoint' }),
-    ];
-    this.connections = new ec2.Connections({ securityGroups: this.securityGroups });
-    this.logGroup = this.createLogGroup(props);
-    this.tags = new TagManager(TagType.STANDARD, 'AWS::EC2::ClientVpnEndpoint', undefined, {
-      tagPropertyName: 'tagSpecifications',
-    });
-    this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
-    this.selfServicePortal = this.renderSelfServicePortal(props.selfServicePortal);
-
-    const endpoint = new ec2.CfnClientVpnEndpoint(this, 'Resource', {
-      vpcId: vpc?.vpcId,
-      serverCertificateArn: props.serverCertificate.certificateArn,
-      clientCidrBlock: props.clientCidrBlock,
-      authenticationOptions: renderAuthentication(props),
-      connectionLogOptions: {
-        enabled: this.logGroup !== undefined,
-        cloudwatchLogGroup: this.logGroup?.logGroupName,
-        cloudwatchLogStream: props.logStream?.logStreamName,
-      },
-      clientConnectOptions: props.clientConnectHandler
-        ? { enabled: true, lambdaFunctionArn: props.clientConnectHandler.functionArn }
-        : undefined,
-      clientLoginBannerOptions: props.clientLoginBanner !== undefined
-        ? { enabled: true, bannerText: props.clientLoginBanner }
-        : undefined,
-      clientRouteEnforcementOptions: props.clientRouteEnforcement !== undefined
-        ? { enforced: props.clientRouteEnforcement }
-        : undefined,
-      description: props.description,
-      dnsServers: props.dnsServers,
-      securityGroupIds: vpc ? this.securityGroups.map((sg) => sg.securityGroupId) : undefined,
-      selfServicePortal: this.selfServicePortal,
-      sessionTimeoutHours: props.sessionTimeout,
-      disconnectOnSessionTimeout: props.disconnectOnSessionTimeout,
-      splitTunnel: props.splitTunnel,
-      transportProtocol: props.transportProtocol,
-      vpnPort: props.port,
-      endpointIpAddressType: props.endpointIpAddressType,
-      trafficIpAddressType: props.trafficIpAddressType,
-      // The zones are associated one by one, as a VPC endpoint's subnets are.
-      transitGatewayConfiguration: props.transitGatewayConfiguration
-        ? { transitGatewayId: props.transitGatewayConfiguration.transitGatewayId }
-        : undefined,
-      // CloudFormation replaces an endpoint whose TagSpecifications change: by default the tags are
-      // applied by the custom resource instead, which changes them in place.
-      tagSpecifications: props.tagsAtCreation ? Lazy.any({
-        produce: () => this.tags.hasTags()
-          ? [{ resourceType: TAG_RESOURCE_TYPE, tags: this.tags.renderTags() }]
-          : undefined,
-      }) : undefined,
-    });
-    warnAbout(this.node.path, endpoint, cautions);
-    if (this.logGroup) {
-      endpoint.node.addDependency(this.logGroup);
-    }
-    // aws-cdk-lib 2.257's L1 predates these properties: overrides give the same template as newer L1s.
-    if (props.authorizationPolicy) {
-      endpoint.addPropertyOverride('AuthorizationPolicy', renderAuthorizationPolicy(props.authorizationPolicy));
-    }
-    if (props.devicePostureOptions) {
-      endpoint.addPropertyOverride('DevicePostureOptions', renderDevicePostureOptions(props.devicePostureOptions));
-    }
-    if (props.logAuthorizationPolicyContext !== undefined) {
-      endpoint.addPropertyOverride('ConnectionLogOptions.IncludeAuthorizationPolicyContext', props.logAuthorizationPolicyContext);
-    }
-
-    this.endpointId = endpoint.ref;
-
-    const associations = vpc
-      ? subnets.map((subnet, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
-        clientVpnEndpointId: this.endpointId,
-        subnetId: subnet.subnetId,
-      }))
-      : transitGatewayZones(props.transitGatewayConfiguration!).map((zone, index) => new ec2.CfnClientVpnTargetNetworkAssociation(this, `Association${index}`, {
-        clientVpnEndpointId: this.endpointId,
-        ...zone,
-      }));
-    this.targetNetworksAssociated = new DependencyGroup(...associations);
-    const facts = {
-      usesUserAuthentication: props.userAuthentication !== undefined,
-      usesTransitGateway: vpc === undefined,
-      clientCidrBlock: props.clientCidrBlock,
-      targetSubnets: [...subnets],
-      associationCount: associations.length,
-    };
-    recordEndpointFacts(this, facts);
-
-    defaultRuleCidrs.forEach(({ cidr, after }, index) => {
-      const rule = this.addIngressAuthorization(index === 0 ? 'AuthorizeAll' : `AuthorizeAll${index}`, {
-        cidr,
-        authorizeAllGroups: true,
-        description: 'Allow all users to the VPC',
-      });
-      // An IPv6 block is listed in the VPC's Ipv6CidrBlocks only once it is associated.
-      if (after) {
-        rule.node.addDependency(after);
-      }
-    });
-
-    if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
-      this.endpointSettings();
-    }
-    // Once the app is built: tags arrive through aspects (`Tags.of(app)`) and need the custom
-    // resource, and associations may have been added with ClientVpnTargetNetworkAssociation.
-    Aspects.of(this).add({
-      visit: (node) => {
-        if (node !== this) {
-          return;
-        }
-        if (!props.tagsAtCreation && this.tags.hasTags()) {
-          this.endpointSettings();
-        }
-        if (facts.associationCount === 0 && !isPendingLookup) {
-          // On the resource, so an acknowledgement on the endpoint or above covers it (they cover descendants).
-          Annotations.of(endpoint).addWarningV2('cdk-client-vpn:noTargetNetworks',
-            `${this.node.path} has no target networks: it waits in pending-associate and no client can connect until ${vpc ? 'a subnet' : 'an Availability Zone'} is associated`);
-        }
-      },
-    }, { priority: AFTER_TAG_ASPECTS });
   }
 
   /** The endpoint's ARN. */

@@ -21,8 +21,8 @@ export interface ClientVpnSettingsHandlerProps {
 
   /**
    * A customer managed KMS key that encrypts the handler's log group. For a key defined in this app,
-   * the key policy is extended so that CloudWatch Logs can use it for this log group; an imported
-   * key's policy must already allow that.
+   * the key policy is extended so that CloudWatch Logs can use it for the log groups of this account
+   * and region; an imported key's policy must already allow that.
    *
    * @default - the log group is encrypted by CloudWatch Logs with a key it manages
    */

@@ -1116,6 +1116,13 @@ describe('validation', () => {
       expect(libraryWarnings(f.stack, 'emptyLoginBanner')).toEqual([]);
     });
 
+    test('an empty banner\'s warning is silenced by an acknowledgement on the stack made before the endpoint', () => {
+      const f = testStack();
+      CoreAnnotations.of(f.stack).acknowledgeWarning('cdk-client-vpn:emptyLoginBanner', 'the banner text comes with the next release');
+      createEndpoint(f, { clientLoginBanner: '' });
+      expect(libraryWarnings(f.stack, 'emptyLoginBanner')).toEqual([]);
+    });
+
     test('a banner with text gives no warning', () => {
       const f = testStack();
       createEndpoint(f, { clientLoginBanner: 'Authorized use only' });

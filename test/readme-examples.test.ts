@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ts from 'typescript';
 import * as library from '../src';
@@ -31,5 +34,13 @@ function run(snippet: Snippet): App {
 test.each(readmeSnippets().map((snippet) => [snippet.name, snippet] as const))(
   'the README example of "%s" synthesizes with no error, no cdk-client-vpn warning and no cdk-nag 2 or 3 finding on the library\'s resources',
   (_name, snippet) => {
-    expect(problemsOf(run(snippet), library)).toEqual([]);
+    // The examples' `new App()` writes its cloud assembly here, and nowhere else.
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-'));
+    process.env.CDK_OUTDIR = outdir;
+    try {
+      expect(problemsOf(run(snippet), library)).toEqual([]);
+    } finally {
+      delete process.env.CDK_OUTDIR;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   }, 60_000);

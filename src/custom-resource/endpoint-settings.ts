@@ -91,7 +91,7 @@ export class EndpointSettings extends Construct {
       if (props.configurationKey === undefined) {
         acknowledgeNagFinding(access, 'AwsSolutions-IAM5',
           'The default key is <endpoint id>.ovpn: the grant covers every endpoint id, so that after a replacement the old endpoint\'s file can still be deleted.',
-          nagResourceName(stack, objects));
+          nagResourceName(stack, objects), /^Resource::.*\/cvpn-endpoint-\*\.ovpn$/);
       }
       if (configurationBucket.encryptionKey) {
         access.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [configurationBucket.encryptionKey.keyArn] }));

@@ -23,6 +23,7 @@ import {
   invalid,
   isIpAddress,
   isUnresolved,
+  parseCidr,
   requireArray,
   requireBoolean,
   requireNetworkCidr,
@@ -63,13 +64,20 @@ export function vpcCidrsToAuthorize(props: ClientVpnEndpointProps): Array<{ cidr
   const traffic = given === undefined || isUnresolved(given) ? IpAddressType.IPV4 : given;
   const cidrs: Array<{ cidr: string; after?: IDependable }> = [];
   if (traffic !== IpAddressType.IPV6) {
+    let cidr: string;
     try {
-      cidrs.push({ cidr: vpc.vpcCidrBlock });
+      cidr = vpc.vpcCidrBlock;
     } catch {
       throw invalid('authorizeAllUsersToVpcCidr',
         'must be false when the VPC was imported without `vpcCidrBlock`: the default rule needs the VPC\'s CIDR block',
         props.authorizeAllUsersToVpcCidr);
     }
+    // An imported VPC's block is the app's own text; the rule would reject it later, under the rule's path.
+    if (!isUnresolved(cidr) && !parseCidr(cidr, [4])?.isNetworkAddress) {
+      throw invalid('vpc', 'must have a CIDR block that is an IPv4 network address, which the default rule authorizes: '
+        + 'fix the imported `vpcCidrBlock` or set `authorizeAllUsersToVpcCidr: false`', cidr);
+    }
+    cidrs.push({ cidr });
   }
   if (traffic !== IpAddressType.IPV4) {
     const ipv6Blocks = vpcIpv6Blocks(vpc);

@@ -6,9 +6,11 @@ import { IConstruct } from 'constructs';
  * it: cdk-nag 3 through aws-cdk-lib's `Validations`, cdk-nag 2 through `cdk_nag` metadata on the
  * CloudFormation resources of `scope` (which needs no dependency on cdk-nag).
  */
-export function acknowledgeNagFinding(scope: IConstruct, rule: string, reason: string, appliesTo?: string): void {
+export function acknowledgeNagFinding(scope: IConstruct, rule: string, reason: string, appliesTo?: string, appliesToPattern?: RegExp): void {
   acknowledgeForCdkNag3(scope, appliesTo ? `${rule}[${appliesTo}]` : rule, reason);
-  const suppression = { id: rule, reason, ...(appliesTo ? { applies_to: [appliesTo] } : {}) };
+  // cdk-nag 2 also takes a pattern, which holds however the resource is named when it checks.
+  const appliesToAll = [...appliesTo ? [appliesTo] : [], ...appliesToPattern ? [{ regex: appliesToPattern.toString() }] : []];
+  const suppression = { id: rule, reason, ...(appliesToAll.length > 0 ? { applies_to: appliesToAll } : {}) };
   for (const resource of scope.node.findAll().filter(CfnResource.isCfnResource)) {
     const metadata = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
     resource.addMetadata('cdk_nag', { rules_to_suppress: [...metadata?.rules_to_suppress ?? [], suppression] });

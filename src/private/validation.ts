@@ -69,8 +69,7 @@ export interface Caution {
 
 /**
  * Warns about each caution on `resource`, the construct's CloudFormation resource: an
- * acknowledgement on the construct or any scope above it covers warnings on its children, whenever
- * it was made.
+ * acknowledgement on the construct (after creating it) or on its stack (at any time) covers it.
  */
 export function warnAbout(constructPath: string, resource: Construct, cautions: readonly Caution[]): void {
   for (const { rule, prop, advice, value } of cautions) {

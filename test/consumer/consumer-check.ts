@@ -65,6 +65,8 @@ import { problemsOf } from './library-findings';
 const names: string[] = ${JSON.stringify(snippets.map((snippet) => snippet.name))};
 let failed = 0;
 names.forEach((name, index) => {
+  // Each example's \`new App()\` writes its cloud assembly inside this app's directory.
+  process.env.CDK_OUTDIR = \`cdk.out/example\${index}\`;
   const problems = problemsOf(require(\`./example\${index}\`).app, library);
   console.log(\`\${problems.length === 0 ? 'ok  ' : 'FAIL'} \${name}\`);
   problems.forEach((problem) => console.log(\`     \${problem}\`));
