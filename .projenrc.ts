@@ -151,7 +151,8 @@ project.addTask('test:latest-cdk', {
 // this builds only the npm tarball a user installs.
 project.addTask('package:tarball', {
   description: 'Build the npm tarball users install, into dist/tarball/ (needs neither dotnet, Java nor Python)',
-  steps: [{ spawn: 'bundle' }, { spawn: 'compile' }, { exec: 'mkdir -p dist/tarball && npm pack --pack-destination dist/tarball' }],
+  // lib/ anew: a file whose source is gone would otherwise be packed.
+  steps: [{ spawn: 'bundle' }, { exec: 'rm -rf lib dist/tarball' }, { spawn: 'compile' }, { exec: 'mkdir -p dist/tarball && npm pack --pack-destination dist/tarball' }],
 });
 
 // The tarball in an app of its own on the newest aws-cdk-lib: every README example compiled and synthesized.
