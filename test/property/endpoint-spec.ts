@@ -838,8 +838,9 @@ export function endpointTemplateViolations(template: CfnTemplate): string[] {
       v.push('ClientLoginBannerOptions.Enabled must be a boolean');
     }
     if (banner.Enabled === true) {
-      if (typeof banner.BannerText !== 'string' || codePoints(banner.BannerText) < 1 || codePoints(banner.BannerText) > 1400) {
-        v.push(`ClientLoginBannerOptions.BannerText must be 1 to 1400 characters, got ${typeof banner.BannerText === 'string' ? codePoints(banner.BannerText) : JSON.stringify(banner.BannerText)}`);
+      // AWS documents a maximum and no minimum: an empty banner is only a warning (cdk-client-vpn:emptyLoginBanner).
+      if (typeof banner.BannerText !== 'string' || codePoints(banner.BannerText) > 1400) {
+        v.push(`ClientLoginBannerOptions.BannerText must be at most 1400 characters, got ${typeof banner.BannerText === 'string' ? codePoints(banner.BannerText) : JSON.stringify(banner.BannerText)}`);
       }
     }
   }
