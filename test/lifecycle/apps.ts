@@ -13,7 +13,7 @@ import { SynthesizedStack } from './stack-records';
 import { Fixture, testStack } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
-const BUNDLE = path.join(ROOT, 'assets', 'custom-resource', 'endpoint-settings.lambda', 'index.mjs');
+const BUNDLES = ['endpoint-settings.lambda', 'certificate-authority.lambda'].map((name) => path.join(ROOT, 'assets', 'custom-resource', name, 'index.mjs'));
 const HANDLER_SOURCES = path.join(ROOT, 'src', 'custom-resource');
 export const STACK_NAME = 'ClientVpnLifecycle';
 /** A bundle takes seconds: a lock older than this was left by a process that died. */
@@ -22,14 +22,14 @@ const BUNDLE_LOCK_MS = 120_000;
 const outdirs: string[] = [];
 
 /**
- * Bundles the handler when the bundle is missing or older than its sources (`npx projen bundle`).
+ * Bundles the handlers when a bundle is missing or older than its sources (`npx projen bundle`).
  * Jest runs test files at once, and the bundle task starts by removing the asset directory: one
  * process at a time bundles, under a lock directory, and the others wait for it.
  */
 export function ensureBundle(): void {
   const stale = () => {
     const newestSource = Math.max(...fs.readdirSync(HANDLER_SOURCES).map((file) => fs.statSync(path.join(HANDLER_SOURCES, file)).mtimeMs));
-    return !fs.existsSync(BUNDLE) || fs.statSync(BUNDLE).mtimeMs < newestSource;
+    return BUNDLES.some((bundle) => !fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < newestSource);
   };
   if (!stale()) {
     return;

@@ -1,7 +1,7 @@
 /**
  * One HTTP server on 127.0.0.1 that is AWS for the handler: EC2 (Query, XML), S3 (REST,
- * path-style), CloudFormation (Query: DescribeStackResource) and the pre-signed URL a custom
- * resource PUTs its response to. The real AWS SDK runs against it unchanged, pointed here with
+ * path-style), CloudFormation (Query: DescribeStackResource), Secrets Manager and ACM (awsJson1_1,
+ * the operation in X-Amz-Target) and the pre-signed URL a custom resource PUTs its response to. The real AWS SDK runs against it unchanged, pointed here with
  * AWS_ENDPOINT_URL_*; the service is chosen from the request's SigV4 credential scope.
  *
  * Every API call is authorized against the caller's role as deployed at that moment (iam.ts),
@@ -10,12 +10,14 @@
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
 import type { CloudFormationCustomResourceResponse } from 'aws-lambda';
+import { FakeAcm } from './fake-acm';
 import { FakeEc2 } from './fake-ec2';
 import { FakeS3 } from './fake-s3';
+import { FakeSecretsManager } from './fake-secrets-manager';
 import { assumedRoleArn, FaultContext, Faults, unauthorized } from './faults';
 import { IamState } from './iam';
 import {
-  Answer, callerOf, CLOUDFORMATION_NAMESPACE, cloudFormationError, ec2Error, parseQuery, requestId, s3Error, xmlEscape,
+  Answer, callerOf, CLOUDFORMATION_NAMESPACE, cloudFormationError, ec2Error, flatten, jsonError, parseQuery, requestId, s3Error, xmlEscape,
 } from './wire';
 
 /** The custom resource response limit: "The total size of the response body can't exceed 4096 bytes." (crpg-ref) */
@@ -23,6 +25,10 @@ export const MAX_RESPONSE_BYTES = 4096;
 /** "PhysicalResourceId … The value must be a non-empty string and must be identical for all responses for the same resource"; at most 1 KB. */
 export const MAX_PHYSICAL_ID_BYTES = 1024;
 const RESPONSE_PATH = '/cloudformation-response/';
+/** The services this fake answers, by the signing name of the credential scope. */
+const SERVICES = new Set<FaultContext['service']>(['ec2', 's3', 'cloudformation', 'secretsmanager', 'acm']);
+/** The X-Amz-Target prefix of each awsJson service (its Smithy service shape name). */
+const JSON_TARGETS: { readonly [service: string]: string } = { secretsmanager: 'secretsmanager', acm: 'CertificateManager' };
 
 export interface RecordedCall {
   readonly service: FaultContext['service'];
@@ -67,6 +73,8 @@ export class FakeAws {
   public readonly faults = new Faults();
   public readonly calls: RecordedCall[] = [];
   public readonly responses: RecordedResponse[] = [];
+  public readonly secretsManager: FakeSecretsManager;
+  public readonly acm: FakeAcm;
   /** Requests this harness cannot answer faithfully (an unmodelled service or operation): tests assert none. */
   public readonly problems: string[] = [];
   /** Set by the CloudFormation simulator. */
@@ -80,6 +88,8 @@ export class FakeAws {
     this.ec2 = new FakeEc2(region);
     this.stackResources = () => undefined;
     this.s3 = new FakeS3(region);
+    this.secretsManager = new FakeSecretsManager(region);
+    this.acm = new FakeAcm(region, this.ec2);
     this.server = http.createServer((request, reply) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -137,41 +147,49 @@ export class FakeAws {
     }
     const caller = callerOf(request.headers);
     const [path] = url.split('?');
-    const service = caller?.service;
-    if (service !== 'ec2' && service !== 's3' && service !== 'cloudformation') {
+    const service = caller?.service as FaultContext['service'] | undefined;
+    if (!service || !SERVICES.has(service)) {
       this.problems.push(`request for a service this fake does not model: ${request.method} ${url} (${service ?? 'unsigned'})`);
       this.answer(reply, request.method, { status: 400, body: 'unknown service' });
       return;
     }
     const segments = path.split('/').slice(1).map(decodeURIComponent);
-    const query = service === 's3' ? {} : parseQuery(body.toString('utf8'));
+    const json = service in JSON_TARGETS ? this.jsonRequest(service, request, body) : undefined;
+    // JSON input is recorded (and matched by faults) as Query-style parameters: `SecretId`, `Tags.1.Key`.
+    const query = json ? json.params : service === 's3' ? {} : parseQuery(body.toString('utf8'));
     const context: FaultContext = {
       service,
-      action: service === 's3' ? this.s3.operationOf({ method: request.method ?? '', key: segments.slice(1).join('/') }) : query.Action ?? '',
+      action: json ? json.operation
+        : service === 's3' ? this.s3.operationOf({ method: request.method ?? '', key: segments.slice(1).join('/') }) : query.Action ?? '',
       role: caller!.accessKeyId,
       params: query,
       bucket: service === 's3' ? segments[0] : undefined,
       key: service === 's3' ? segments.slice(1).join('/') : undefined,
     };
-    const answer = this.answerFor(context, request, body, caller!.region);
+    const answer = json?.malformed ?? this.answerFor(context, request, body, caller!.region, json?.input ?? {});
     this.calls.push({ ...context, headers: request.headers, body: body.toString('utf8'), status: answer.stall ? 0 : answer.status, at: Date.now() });
     if (!answer.stall) {
       this.answer(reply, request.method, answer);
     }
   }
 
-  private answerFor(context: FaultContext, request: http.IncomingMessage, body: Buffer, region: string): Answer {
+  private answerFor(context: FaultContext, request: http.IncomingMessage, body: Buffer, region: string, input: { [name: string]: unknown }): Answer {
     if (!this.iam.hasRole(context.role)) {
       return context.service === 's3' ? s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
         : context.service === 'ec2' ? ec2Error(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials')
-          : cloudFormationError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+          : context.service === 'cloudformation' ? cloudFormationError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
+            // awsJson services: 400 UnrecognizedClientException (Secrets Manager and ACM API Reference, Common Errors).
+            : jsonError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     const scripted = this.faults.take(context);
     if (scripted) {
       return scripted;
     }
-    const allows = (action: string, resource: string) =>
-      this.iam.authorize({ role: context.role, action, resource, context: { 'aws:RequestedRegion': region } });
+    const allowsWith = (action: string, resource: string, keys: { [key: string]: string | string[] } = {}) =>
+      this.iam.authorize({ role: context.role, action, resource, context: { ...keys, 'aws:RequestedRegion': region } });
+    const allows = (action: string, resource: string) => allowsWith(action, resource);
+    const denial = (action: string, resource: string, keys?: { [key: string]: string | string[] }) =>
+      `User: ${assumedRoleArn(context.role)} is not authorized to perform: ${action} on resource: ${resource} ${allowsWith(action, resource, keys).reason}`;
     switch (context.service) {
       case 'ec2': {
         const action = `ec2:${context.action}`;
@@ -192,6 +210,36 @@ export class FakeAws {
       }
       case 'cloudformation':
         return this.describeStackResource(context, allows);
+      case 'secretsmanager':
+      case 'acm': {
+        const authorizer = {
+          allows: (action: string, resource: string, keys?: { [key: string]: string | string[] }) => allowsWith(action, resource, keys).allowed,
+          denial,
+        };
+        const answer = context.service === 'acm' ? this.acm.handle(context.action, input, authorizer)
+          : this.secretsManager.handle(context.action, input, authorizer);
+        if (answer.body?.includes('"InvalidAction"')) {
+          this.problems.push(`${context.service} operation not modelled: ${context.action}`);
+        }
+        return answer;
+      }
+    }
+  }
+
+  /** An awsJson1_1 request: the operation from `X-Amz-Target: <Service>.<Operation>`, the input from the JSON body. */
+  private jsonRequest(service: string, request: http.IncomingMessage, body: Buffer): {
+    operation: string; input: { [name: string]: unknown }; params: { [name: string]: string }; malformed?: Answer;
+  } {
+    const [prefix, operation = ''] = String(request.headers['x-amz-target'] ?? '').split('.');
+    if (prefix !== JSON_TARGETS[service] || operation === '') {
+      this.problems.push(`${service} request without a valid X-Amz-Target: ${request.headers['x-amz-target']}`);
+      return { operation, input: {}, params: {}, malformed: jsonError(400, 'UnknownOperationException', '') };
+    }
+    try {
+      const input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      return { operation, input, params: Object.fromEntries(flatten(input, '')) };
+    } catch {
+      return { operation, input: {}, params: {}, malformed: jsonError(400, 'SerializationException', 'Start of structure or map found where not expected.') };
     }
   }
 

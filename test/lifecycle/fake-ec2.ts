@@ -79,6 +79,17 @@ export class FakeEc2 {
     return `arn:aws:ec2:${this.region}:${ACCOUNT}:${type}/${resourceId}`;
   }
 
+  /**
+   * The ARNs of the live endpoints that use a certificate: as ServerCertificateArn, or as the
+   * ClientRootCertificateChainArn of a mutual authentication option (what ACM reports as InUseBy).
+   */
+  public endpointsUsingCertificate(certificateArn: string): string[] {
+    return [...this.endpoints.values()]
+      .filter((endpoint) => endpoint.status !== 'deleted' && [...endpoint.settings].some(([key, value]) => value === certificateArn
+        && (key === 'ServerCertificateArn' || key.endsWith('.ClientRootCertificateChainArn'))))
+      .map((endpoint) => this.arnOf(endpoint.id));
+  }
+
   public dnsNameOf(id: string): string {
     return `*.${id}.prod.clientvpn.${this.region}.amazonaws.com`;
   }

@@ -3,12 +3,12 @@
  * order, throttling for the next N calls or always, and stalls (the connection is accepted and
  * never answered), optionally only while `when` holds (e.g. during one stack phase).
  */
-import { Answer, cloudFormationError, ec2Error, ec2Throttled, s3Throttled } from './wire';
+import { Answer, cloudFormationError, ec2Error, ec2Throttled, jsonError, s3Throttled } from './wire';
 
 /** What a fault can look at. */
 export interface FaultContext {
-  readonly service: 'ec2' | 's3' | 'cloudformation';
-  /** The Query action or the S3 operation, e.g. ModifyClientVpnEndpoint, HeadObject. */
+  readonly service: 'ec2' | 's3' | 'cloudformation' | 'secretsmanager' | 'acm';
+  /** The Query action, the S3 operation or the JSON operation (X-Amz-Target), e.g. ModifyClientVpnEndpoint, HeadObject, GetSecretValue. */
   readonly action: string;
   readonly role: string;
   readonly params: { readonly [name: string]: string };
@@ -88,6 +88,9 @@ function throttling(request: FaultContext): Answer {
     case 'ec2': return ec2Throttled();
     case 's3': return request.action === 'HeadObject' ? { status: 503 } : s3Throttled();
     case 'cloudformation': return cloudFormationError(400, 'Throttling', 'Rate exceeded');
+    // Both answer 400 ThrottlingException "Rate exceeded" (ACM API Reference, Common Errors; Secrets Manager API Reference, Common Errors).
+    case 'secretsmanager': return jsonError(400, 'ThrottlingException', 'Rate exceeded', 'Message');
+    case 'acm': return jsonError(400, 'ThrottlingException', 'Rate exceeded');
   }
 }
 

@@ -6,6 +6,7 @@ import { CloudFormationSimulator, DeployOptions } from './cloudformation';
 import { FakeAws } from './fake-aws';
 import { Invariants } from './invariants';
 import { LambdaRuntime } from './lambda-runtime';
+import { runSchedule, ScheduledRun } from './schedules';
 import { DeployedResource, OperationRecord, SynthesizedStack } from './stack-records';
 
 export class Harness {
@@ -47,6 +48,14 @@ export class Harness {
       throw new Error(`${matches.length} deployed resources are ${logicalIdStart}: ${matches.map((record) => record.logicalId)}`);
     }
     return matches[0];
+  }
+
+  /**
+   * What the deployed EventBridge rule (`Rotation` for `RotationA1B2C3D4`) does when its schedule
+   * fires: its first target function is invoked with the target's Input as the event (schedules.ts).
+   */
+  public runSchedule(ruleLogicalIdStart: string): Promise<ScheduledRun> {
+    return runSchedule(this.cfn, this.runtime, this.resource(ruleLogicalIdStart));
   }
 
   /** Every log line of every invocation so far, in order. */

@@ -32,8 +32,8 @@ export interface AuthorizationRequest {
   readonly action: string;
   /** An ARN, or `*` for actions without resource-level permissions. */
   readonly resource: string;
-  /** Condition keys, e.g. `aws:RequestedRegion`. */
-  readonly context: { readonly [key: string]: string };
+  /** Condition keys, e.g. `aws:RequestedRegion`; a list for multivalued keys such as `aws:TagKeys`. */
+  readonly context: { readonly [key: string]: string | readonly string[] };
 }
 
 export interface Decision {
@@ -107,8 +107,12 @@ export class IamState {
 
   private conditionsHold(statement: Statement, context: AuthorizationRequest['context']): boolean {
     for (const [rawOperator, entries] of Object.entries(statement.Condition ?? {})) {
-      const ifExists = rawOperator.endsWith('IfExists');
-      const operator = ifExists ? rawOperator.slice(0, -'IfExists'.length) : rawOperator;
+      // Set operators for multivalued keys (IAM user guide, "Multivalued context keys"):
+      // ForAnyValue: some value of the request's set matches; false when the key is absent or empty.
+      // ForAllValues: every value matches; true when the key is absent or empty.
+      const [, qualifier, unqualified] = /^(?:(ForAnyValue|ForAllValues):)?(.*)$/.exec(rawOperator)!;
+      const ifExists = unqualified.endsWith('IfExists');
+      const operator = ifExists ? unqualified.slice(0, -'IfExists'.length) : unqualified;
       const test = CONDITION_OPERATORS[operator];
       if (!test) {
         this.problems.push(`IAM condition operator ${rawOperator} is not modelled (statement ${JSON.stringify(statement)})`);
@@ -116,13 +120,28 @@ export class IamState {
       }
       for (const [key, expected] of Object.entries(entries)) {
         const actual = context[key];
+        if (qualifier) {
+          const values = asList(actual);
+          const holds = qualifier === 'ForAllValues'
+            ? values.every((value) => test(value, asList(expected)))
+            : values.some((value) => test(value, asList(expected)));
+          if (!holds) {
+            return false;
+          }
+          continue;
+        }
+        if (Array.isArray(actual)) {
+          // IAM evaluates a single-valued operator on a multivalued key in ways this harness does not model.
+          this.problems.push(`IAM condition ${rawOperator} on the multivalued key ${key} needs ForAnyValue: or ForAllValues: (statement ${JSON.stringify(statement)})`);
+          return false;
+        }
         if (actual === undefined) {
           if (!ifExists && !operator.includes('Not')) {
             return false;
           }
           continue;
         }
-        if (!test(actual, asList(expected))) {
+        if (!test(actual as string, asList(expected))) {
           return false;
         }
       }

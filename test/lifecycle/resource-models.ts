@@ -1,8 +1,10 @@
 /**
  * What CloudFormation does for each resource type the templates use: the Client VPN resources
  * in the fake EC2, IAM roles and policies in the IAM state the fake enforces, buckets in the fake
- * S3, Lambda functions in the function registry the custom resources are invoked through.
- * Other types are accepted as no-ops with a generated physical id.
+ * S3, secrets in the fake Secrets Manager, Lambda functions in the function registry the custom
+ * resources are invoked through. Other types (AWS::Events::Rule and AWS::Lambda::Permission among
+ * them: what a schedule does is run by schedules.ts) are accepted as no-ops with a generated
+ * physical id.
  *
  * Which property changes replace a resource comes from the CloudFormation resource specification
  * (`@aws-cdk/aws-service-spec`, the "Update requires: Replacement" of the template reference).
@@ -10,6 +12,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { FakeAws } from './fake-aws';
 import { AttachmentKind } from './fake-ec2';
+import { generateSecretString, GenerateOptions } from './fake-secrets-manager';
 import { PolicyDocument } from './iam';
 import { FunctionConfig } from './lambda-runtime';
 import { ACCOUNT } from './wire';
@@ -141,6 +144,59 @@ const role: ResourceModel = {
     fake.iam.deleteRole(current.physicalId);
   },
 };
+
+/**
+ * AWS::SecretsManager::Secret (CloudFormation Template Reference):
+ * - Ref and the Id attribute are the secret's ARN.
+ * - Without Name, CloudFormation names the secret after its logical id and a random suffix
+ *   ("This example creates a secret named CloudFormationCreatedSecret-a1b2c3d4e5f6", Secrets Manager
+ *   User Guide, "Create a secret with CloudFormation"); Secrets Manager appends six more characters
+ *   in the ARN.
+ * - GenerateSecretString makes a random password (32 characters by default), SecretString is the
+ *   value as given, neither makes an empty secret; "When you make a change to this property, a new
+ *   secret version is created" (both properties): an update that leaves them alone keeps the value,
+ *   one that changes GenerateSecretString generates a new password.
+ * - Delete: CloudFormation deletes the secret without a recovery window (ForceDeleteWithoutRecovery),
+ *   so its name is free at once and its value is gone ("the default deletionpolicy for an
+ *   AWS::SecretsManager::Secret resource is force-delete-without-recovery",
+ *   aws-cloudformation/cloudformation-coverage-roadmap issues 1999 and 838).
+ */
+const secret: ResourceModel = {
+  replacedBy: ['Name'],
+  async create({ fake, logicalId }, properties) {
+    const created = fake.secretsManager.createSecret({
+      name: String(properties.Name ?? `${logicalId}-${alphanumeric(12)}`),
+      description: properties.Description as string | undefined,
+      kmsKeyId: properties.KmsKeyId as string | undefined,
+      value: secretValue(properties),
+    });
+    return { physicalId: created.arn, attributes: { Id: created.arn } };
+  },
+  async update({ fake }, current, properties, oldProperties) {
+    const stored = fake.secretsManager.stored(current.physicalId);
+    if (!stored || stored.deleted) {
+      throw new Error(`ResourceNotFoundException: Secrets Manager can't find the specified secret. (${current.physicalId})`);
+    }
+    stored.description = properties.Description as string | undefined;
+    stored.kmsKeyId = properties.KmsKeyId as string | undefined;
+    const changed = (name: string) => JSON.stringify(properties[name]) !== JSON.stringify(oldProperties[name]);
+    const value = secretValue(properties);
+    if ((changed('SecretString') || changed('GenerateSecretString')) && value !== undefined) {
+      fake.secretsManager.addVersion(stored, randomUUID(), value);
+    }
+    return current;
+  },
+  async delete({ fake }, current) {
+    fake.secretsManager.deleteSecret(current.physicalId, { immediately: true });
+  },
+};
+
+function secretValue(properties: Properties): string | undefined {
+  if (properties.SecretString !== undefined) {
+    return String(properties.SecretString);
+  }
+  return properties.GenerateSecretString !== undefined ? generateSecretString(properties.GenerateSecretString as GenerateOptions) : undefined;
+}
 
 function inlinePolicies(properties: Properties): Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> {
   return (properties.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>;
@@ -319,6 +375,7 @@ const MODELS: { [type: string]: ResourceModel } = {
   'AWS::IAM::Role': role,
   'AWS::IAM::Policy': policy,
   'AWS::S3::Bucket': bucket,
+  'AWS::SecretsManager::Secret': secret,
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
 };
@@ -340,6 +397,11 @@ export function isCustomResource(type: string): boolean {
 export const ENDPOINT_OPERATION_TYPES = [
   'AWS::EC2::ClientVpnTargetNetworkAssociation', 'AWS::EC2::ClientVpnAuthorizationRule', 'AWS::EC2::ClientVpnRoute',
 ];
+
+function alphanumeric(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+}
 
 function token(length: number): string {
   return randomBytes(length).toString('hex').toUpperCase().slice(0, length);

@@ -1,6 +1,7 @@
 /**
  * What the fakes write and read on the wire: AWS error documents, EC2 Query parameters, and the
- * caller a SigV4 Authorization header names. Shared by the EC2, S3 and CloudFormation fakes.
+ * caller a SigV4 Authorization header names. Shared by the EC2, S3, CloudFormation, Secrets Manager
+ * and ACM fakes.
  */
 import { createHash, randomUUID } from 'crypto';
 import type { IncomingHttpHeaders } from 'http';
@@ -92,6 +93,26 @@ export function cloudFormationError(status: number, code: string, message: strin
       + `<Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
     headers: { 'content-type': 'text/xml' },
   };
+}
+
+export const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
+
+/**
+ * An awsJson1_1 error (Secrets Manager, ACM): `{"__type": code, "message": …}` with the HTTP status
+ * the service documents. The SDK reads the code from `__type` and the message from `message` or
+ * `Message`; Secrets Manager writes `Message`, ACM `message` (as their responses show).
+ */
+export function jsonError(status: number, code: string, message: string, messageKey: 'message' | 'Message' = 'message'): Answer {
+  return { status, body: JSON.stringify({ __type: code, [messageKey]: message }), headers: { 'content-type': AWS_JSON_1_1 } };
+}
+
+export function jsonSuccess(output: object): Answer {
+  return { status: 200, body: JSON.stringify(output), headers: { 'content-type': AWS_JSON_1_1 } };
+}
+
+/** awsJson timestamps are epoch seconds (Smithy `epoch-seconds`, fractional allowed). */
+export function epochSeconds(at: Date | number): number {
+  return (typeof at === 'number' ? at : at.getTime()) / 1000;
 }
 
 /** The caller of a SigV4-signed request: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
