@@ -58,6 +58,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-acm@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    // X.509 and CRL encoding for the certificate authority's handler, bundled into its asset.
+    '@peculiar/x509@^2',
+    '@peculiar/asn1-schema@^2',
+    '@peculiar/asn1-x509@^2',
+    'reflect-metadata',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -94,16 +101,21 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.prependSpawn(typecheck);
 // A deprecated aws-cdk-lib API that the library or its examples call throws, on the floor version too.
 project.testTask.env('JSII_DEPRECATED', 'fail');
-project.bundler.addBundle('src/custom-resource/endpoint-settings.lambda.ts', {
-  ...HANDLER_BUNDLING,
-  platform: 'node',
-  target: 'node22',
-  tsconfigPath: 'tsconfig.dev.json',
-});
+for (const entrypoint of ['endpoint-settings.lambda', 'certificate-authority.lambda']) {
+  project.bundler.addBundle(`src/custom-resource/${entrypoint}.ts`, {
+    ...HANDLER_BUNDLING,
+    platform: 'node',
+    target: 'node22',
+    tsconfigPath: 'tsconfig.dev.json',
+  });
+  // Lambda loads index.js before index.mjs: a bundle left by an older build must not survive a new one.
+  project.tasks.tryFind(`bundle:custom-resource/${entrypoint}`)!.prependExec(`rm -rf assets/custom-resource/${entrypoint}`);
+}
 // The handler imports the SDK that the Lambda runtime ships; here it is a devDependency.
 project.eslint?.allowDevDeps('src/custom-resource/endpoint-settings.lambda.ts');
-// Lambda loads index.js before index.mjs: a bundle left by an older build must not survive a new one.
-project.tasks.tryFind('bundle:custom-resource/endpoint-settings.lambda')!.prependExec('rm -rf assets/custom-resource/endpoint-settings.lambda');
+project.eslint?.allowDevDeps('src/custom-resource/certificate-authority.lambda.ts');
+project.eslint?.allowDevDeps('src/custom-resource/pki.ts');
+project.eslint?.allowDevDeps('src/custom-resource/certificate-authority-state.ts');
 
 // assets/ is not committed: tests and the example need the bundled handler first.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -132,6 +144,13 @@ project.addTask('integ:update', {
   description: 'Rewrite the snapshots of integ tests whose synthesis changed (no AWS credentials needed)',
   env: INTEG_ENV,
   steps: [{ spawn: 'bundle' }, { exec: 'integ-runner --language typescript --dry-run --update-on-failed' }],
+});
+
+// The certificate authority against a real OpenVPN 2.6: they need openvpn and openssl, so they have a task of their own.
+project.jest?.addIgnorePattern('/test/openvpn/');
+project.addTask('test:openvpn', {
+  description: 'TLS handshakes of a real OpenVPN 2.6 on 127.0.0.1 with what the certificate authority issues (needs openvpn and openssl)',
+  steps: [{ spawn: 'bundle' }, { exec: 'jest --config test/openvpn/jest.config.js --coverage=false' }],
 });
 
 // The suite once more on the newest aws-cdk-lib, its CloudFormation schema validation turned into errors.

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { ClientVpnCertificateAuthority } from './client-vpn-certificate-authority';
 import { ClientVpnEndpointBase } from './client-vpn-endpoint-base';
 import {
   ClientVpnAuthorizationPolicy,
@@ -348,6 +349,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     try {
       props = applyPropertyInjectors(ClientVpnEndpoint.PROPERTY_INJECTION_ID, props, scope, id);
       const cautions = validateEndpointProps(props);
+      const authority = trustedAuthority(this, props);
       const targets = props.vpc ? selectTargetSubnets(props.vpc, props.vpcSubnets) : { subnets: [], isPendingLookup: false };
       // Before Vpc.fromLookup has run, its CIDR is a placeholder and this synthesis is thrown away.
       const defaultRuleCidrs = (props.authorizeAllUsersToVpcCidr ?? true) && !targets.isPendingLookup ? vpcCidrsToAuthorize(props) : [];
@@ -460,6 +462,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       if (props.certificateRevocationList !== undefined || props.clientConfigurationBucket || props.apiSettings !== undefined) {
         this.endpointSettings();
       }
+      authority?._trust(this);
       // Once the app is built: tags arrive through aspects (`Tags.of(app)`) and need the custom
       // resource, and associations may have been added with ClientVpnTargetNetworkAssociation.
       Aspects.of(this).add({
@@ -533,6 +536,18 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
     return Fn.conditionIf(condition.logicalId, 'enabled', 'disabled').toString();
   }
 
+  /** @internal endpoint settings the exported client configuration depends on, as JSON: a change exports it again */
+  public get _configurationInputs(): string {
+    return Stack.of(this).toJsonString({
+      serverCertificate: this.props.serverCertificate.certificateArn,
+      clientRootCertificate: this.props.clientRootCertificate?.certificateArn,
+      authentication: this.props.userAuthentication?._render(),
+      transportProtocol: this.props.transportProtocol,
+      port: this.props.port,
+      endpointIpAddressType: this.props.endpointIpAddressType,
+    });
+  }
+
   /** The custom resource, created the first time something needs it. */
   private endpointSettings(): EndpointSettings {
     this.settings ??= new EndpointSettings(this, 'Settings', {
@@ -541,14 +556,7 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       certificateRevocationList: this.props.certificateRevocationList,
       configurationBucket: this.props.clientConfigurationBucket,
       configurationKey: this.props.clientConfigurationKey,
-      configurationInputs: Stack.of(this).toJsonString({
-        serverCertificate: this.props.serverCertificate.certificateArn,
-        clientRootCertificate: this.props.clientRootCertificate?.certificateArn,
-        authentication: this.props.userAuthentication?._render(),
-        transportProtocol: this.props.transportProtocol,
-        port: this.props.port,
-        endpointIpAddressType: this.props.endpointIpAddressType,
-      }),
+      configurationInputs: this._configurationInputs,
       apiSettings: this.props.apiSettings,
       selfServicePortal: this.selfServicePortal,
       tags: this.props.tagsAtCreation ? undefined : Lazy.string({
@@ -568,6 +576,26 @@ export class ClientVpnEndpoint extends ClientVpnEndpointBase implements ITaggabl
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
   }
+}
+
+/**
+ * The certificate authority whose client root certificate the endpoint trusts: its CRL is the
+ * endpoint's, so a CRL of the app's own would be overwritten; its resources live in its stack.
+ */
+function trustedAuthority(endpoint: Construct, props: ClientVpnEndpointProps): ClientVpnCertificateAuthority | undefined {
+  const authority = ClientVpnCertificateAuthority._trustedThrough(props.clientRootCertificate);
+  if (!authority) {
+    return undefined;
+  }
+  if (props.certificateRevocationList !== undefined) {
+    throw invalid('certificateRevocationList', `cannot be given with the client root certificate of ${authority.node.path}: `
+      + 'the CA\'s own revocation list is imported (revoke a client with `revoked: true`)', props.certificateRevocationList);
+  }
+  if (Stack.of(authority) !== Stack.of(endpoint)) {
+    throw invalid('clientRootCertificate', `must come from a ClientVpnCertificateAuthority in the endpoint's stack (${Stack.of(endpoint).node.path}), `
+      + 'which imports its revocation list into the endpoint', authority.node.path);
+  }
+  return authority;
 }
 
 function renderAuthentication(props: ClientVpnEndpointProps): ec2.CfnClientVpnEndpoint.ClientAuthenticationRequestProperty[] {

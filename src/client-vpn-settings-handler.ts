@@ -1,12 +1,11 @@
-import * as path from 'path';
-import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ClientVpnValidationError } from './private/client-vpn-validation-error';
 import { scopeError } from './private/construct-rejection';
+import { createHandlerFunction, SUPPORTED_RUNTIMES } from './private/handler-function';
 import { acknowledgeNagFinding } from './private/nag-acknowledgements';
 import { describeValue, invalid, requireResource } from './private/validation';
 
@@ -31,8 +30,6 @@ export interface ClientVpnSettingsHandlerProps {
 
 /** The construct id, under the stack, of the one settings handler; a stable id keeps its logical ids. */
 const HANDLER_ID = 'ClientVpnEndpointSettingsHandler';
-/** The runtimes the bundle (esbuild target node22) is tested on. */
-const SUPPORTED_RUNTIMES = ['nodejs22.x', 'nodejs24.x'];
 /** How long the handler may run; it answers CloudFormation before then. */
 export const SETTINGS_HANDLER_TIMEOUT = Duration.minutes(5);
 /** How long CloudFormation waits for an answer: the handler's timeout, and a minute for the invocation to start. */
@@ -91,57 +88,23 @@ function validateHandlerProps(props: ClientVpnSettingsHandlerProps): void {
 }
 
 function createHandler(stack: Stack, props: ClientVpnSettingsHandlerProps): lambda.Function {
-  const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
-  if (props.logEncryptionKey) {
-    allowLogsToUseKey(stack, props.logEncryptionKey);
-  }
-  const logGroup = new logs.LogGroup(stack, `${HANDLER_ID}Logs`, {
-    retention: logs.RetentionDays.ONE_YEAR,
-    encryptionKey: props.logEncryptionKey,
+  const handler = createHandlerFunction(stack, HANDLER_ID, {
+    description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
+    roleDescription: 'cdk-client-vpn endpoint settings handler',
+    asset: 'endpoint-settings.lambda',
+    timeout: SETTINGS_HANDLER_TIMEOUT,
+    memorySize: 256,
+    runtime: props.runtime,
+    logEncryptionKey: props.logEncryptionKey,
   });
-  // A role of its own instead of AWSLambdaBasicExecutionRole: it writes to its one log group only.
-  const role = new iam.Role(stack, `${HANDLER_ID}Role`, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'cdk-client-vpn endpoint settings handler',
-  });
-  logGroup.grantWrite(role);
   // DescribeClientVpnEndpoints supports no resource-level permissions.
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  handler.role!.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['ec2:DescribeClientVpnEndpoints'],
     resources: ['*'],
     conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
   }));
-  acknowledgeNagFinding(role, 'AwsSolutions-IAM5',
+  acknowledgeNagFinding(handler.role!, 'AwsSolutions-IAM5',
     'ec2:DescribeClientVpnEndpoints has no resource-level permissions; the statement is limited to this region.', 'Resource::*');
-  const handler = new lambda.Function(stack, HANDLER_ID, {
-    description: 'cdk-client-vpn: reads endpoint attributes, imports CRLs, exports client configurations, applies API settings',
-    runtime,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'custom-resource', 'endpoint-settings.lambda')),
-    timeout: SETTINGS_HANDLER_TIMEOUT,
-    memorySize: 256,
-    // CloudFormation invokes it asynchronously: a retried request would run twice.
-    retryAttempts: 0,
-    role,
-    logGroup,
-  });
-  acknowledgeNagFinding(handler, 'AwsSolutions-L1',
-    `The handler is bundled for Node.js 22 and tested on ${SUPPORTED_RUNTIMES.join(' and ')}; this function runs on ${runtime.name}.`);
   return handler;
 }
 
-/**
- * CloudWatch Logs encrypts with the key itself, so the key policy must let the service use it,
- * limited to log groups of this account and region ("Encrypt log data in CloudWatch Logs using
- * AWS Key Management Service", Amazon CloudWatch Logs User Guide).
- */
-function allowLogsToUseKey(stack: Stack, key: kms.IKey): void {
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  }));
-}

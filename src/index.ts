@@ -5,3 +5,5 @@ export * from './client-vpn-route';
 export * from './client-vpn-target-network-association';
 export * from './client-vpn-settings-handler';
 export * from './client-vpn-errors';
+export * from './client-vpn-certificate-authority';
+export * from './client-vpn-client';
