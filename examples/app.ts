@@ -8,7 +8,7 @@ import { ClientVpnExampleStack } from './example-stack';
 const cfnGuardExceptions: Record<string, string> = {
   'ct-cloudwatch-pr-3': 'Connection, flow and handler logs hold no secrets and CloudWatch Logs encrypts them at rest; '
     + 'pass `logGroup` with a customer managed key where a policy requires one.',
-  'ct-lambda-pr-3': 'The settings handler calls only AWS APIs (EC2, S3); '
+  'ct-lambda-pr-3': 'The handlers call only AWS APIs (EC2, S3, ACM, Secrets Manager); '
     + 'in a VPC it would need a NAT gateway or interface endpoints and gain nothing.',
 };
 

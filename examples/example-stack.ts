@@ -1,8 +1,8 @@
 import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ClientVpnEndpoint, ClientVpnRouteTarget, SessionTimeout, TransportProtocol, VpnPort } from '../src';
+import { ClientVpnCertificateAuthority, ClientVpnEndpoint, ClientVpnRouteTarget, SessionTimeout, TransportProtocol, VpnPort } from '../src';
 
 /** A VPC with a Client VPN endpoint that clients reach with mutual TLS. */
 export class ClientVpnExampleStack extends Stack {
@@ -20,16 +20,13 @@ export class ClientVpnExampleStack extends Stack {
       flowLogs: { All: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
 
-    // Certificates imported into ACM beforehand (for example with easy-rsa).
-    const serverCertificate = acm.Certificate.fromCertificateArn(this, 'ServerCertificate',
-      'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555');
-    const clientRootCertificate = acm.Certificate.fromCertificateArn(this, 'ClientRootCertificate',
-      'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000');
+    // Mutual TLS with a certificate authority made inside AWS: no certificate to make or import by hand.
+    const ca = new ClientVpnCertificateAuthority(this, 'CertificateAuthority', { serverDomainName: 'vpn.example.internal' });
 
     const endpoint = new ClientVpnEndpoint(this, 'Endpoint', {
       vpc,
-      serverCertificate,
-      clientRootCertificate,
+      serverCertificate: ca.serverCertificate,
+      clientRootCertificate: ca.clientRootCertificate,
       clientCidrBlock: '10.100.0.0/22',
       description: 'Engineering remote access',
       splitTunnel: true,
@@ -52,6 +49,13 @@ export class ClientVpnExampleStack extends Stack {
     });
 
     Tags.of(endpoint).add('team', 'platform');
+
+    // One certificate per user, each with a ready .ovpn in its secret; offboarding is `revoked: true` and a deploy.
+    const alice = ca.addClient('alice');
+    ca.addClient('bob');
+    ca.addClient('carol', { revoked: true });
+    // Alice's own role may read her configuration, and nothing else.
+    alice.grantRead(new iam.Role(this, 'AliceRole', { assumedBy: new iam.AccountRootPrincipal(), description: 'Alice, to fetch her .ovpn' }));
 
     // CloudFormation does not return the DNS name: reading it adds the custom resource.
     new CfnOutput(this, 'EndpointDnsName', { value: endpoint.dnsName });

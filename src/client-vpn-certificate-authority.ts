@@ -22,7 +22,7 @@ import { CertificateAuthorityTrust, TrustingEndpoint } from './private/certifica
 import { CertificateAuthorityDefaults, validateCertificateAuthority } from './private/certificate-authority-validation';
 import { rejectConstruct } from './private/construct-rejection';
 import { IssuingAuthority } from './private/issuing-authority';
-import { acknowledgeNagFinding } from './private/nag-acknowledgements';
+import { acknowledgeNagFinding, nagResourceName } from './private/nag-acknowledgements';
 import { applyPropertyInjectors } from './private/property-injection';
 import { Caution, warnAbout } from './private/validation';
 
@@ -153,10 +153,14 @@ export class ClientVpnCertificateAuthority extends Construct {
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
         resources: [this.secret.secretArn],
       });
-      this.access = new iam.Policy(this, 'Access', { roles: [this.handlerRole], statements: [this.secretAccess, ...this.certificateStatements(authorityTag)] });
+      const certificates = stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: '*' });
+      this.access = new iam.Policy(this, 'Access', {
+        roles: [this.handlerRole],
+        statements: [this.secretAccess, ...certificateStatements(certificates, authorityTag)],
+      });
       acknowledgeNagFinding(this.access, 'AwsSolutions-IAM5',
         'ACM makes the certificate ARN on import; the statements allow only certificates tagged as this CA\'s.',
-        'Resource::arn:<AWS::Partition>:acm:<AWS::Region>:<AWS::AccountId>:certificate/*', /^Resource::arn:.*:acm:.*:certificate\/\*$/);
+        nagResourceName(stack, certificates), /^Resource::arn:.*:acm:.*:certificate\/\*$/);
       if (props.encryptionKey) {
         this.access.addStatements(new iam.PolicyStatement({
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -260,27 +264,6 @@ export class ClientVpnCertificateAuthority extends Construct {
     return resource;
   }
 
-  /**
-   * ACM's resource-level permissions for this CA's own certificate: a new import must carry its
-   * tag, and a re-import or delete must find it ("Tag-based access control", ACM User Guide).
-   */
-  private certificateStatements(authorityTag: string): iam.PolicyStatement[] {
-    const certificates = Stack.of(this).formatArn({ service: 'acm', resource: 'certificate', resourceName: '*' });
-    const statements = [
-      new iam.PolicyStatement({
-        actions: ['acm:ImportCertificate', 'acm:AddTagsToCertificate'],
-        resources: [certificates],
-        conditions: { StringEquals: { [`aws:RequestTag/${AUTHORITY_TAG_KEY}`]: authorityTag } },
-      }),
-      new iam.PolicyStatement({
-        actions: ['acm:ImportCertificate', 'acm:DescribeCertificate', 'acm:DeleteCertificate'],
-        resources: [certificates],
-        conditions: { StringEquals: { [`aws:ResourceTag/${AUTHORITY_TAG_KEY}`]: authorityTag } },
-      }),
-    ];
-    return statements;
-  }
-
   private scheduleRenewal(schedule: events.Schedule | undefined, certificateArn: string): void {
     const renewal: RenewalEvent = {
       Renewal: {
@@ -302,6 +285,25 @@ export class ClientVpnCertificateAuthority extends Construct {
       retryAttempts: 2,
     }));
   }
+}
+
+/**
+ * ACM's resource-level permissions for a CA's own certificate: a new import must carry its tag,
+ * and a re-import or delete must find it ("Tag-based access control", ACM User Guide).
+ */
+function certificateStatements(certificates: string, authorityTag: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['acm:ImportCertificate', 'acm:AddTagsToCertificate'],
+      resources: [certificates],
+      conditions: { StringEquals: { [`aws:RequestTag/${AUTHORITY_TAG_KEY}`]: authorityTag } },
+    }),
+    new iam.PolicyStatement({
+      actions: ['acm:ImportCertificate', 'acm:DescribeCertificate', 'acm:DeleteCertificate'],
+      resources: [certificates],
+      conditions: { StringEquals: { [`aws:ResourceTag/${AUTHORITY_TAG_KEY}`]: authorityTag } },
+    }),
+  ];
 }
 
 /** Which authority a certificate object was made by; a weak map, so apps that drop a CA keep no reference to it. */
