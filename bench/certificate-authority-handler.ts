@@ -30,8 +30,15 @@ async function main(): Promise<void> {
     value: JSON.stringify({ certificate: authority.certificate, privateKey: authority.privateKey, validityDays: 3650 }),
   });
   const config: FunctionConfig = {
-    name: 'bench-ca-handler', arn: 'arn:aws:lambda:us-east-1:123456789012:function:bench-ca-handler',
-    codeDirectory: ASSET, handler: 'index.handler', runtime: 'nodejs22.x', timeoutSeconds: 300, memoryMb: 1024, role: ROLE, environment: {},
+    name: 'bench-ca-handler',
+    arn: 'arn:aws:lambda:us-east-1:123456789012:function:bench-ca-handler',
+    codeDirectory: ASSET,
+    handler: 'index.handler',
+    runtime: 'nodejs22.x',
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    role: ROLE,
+    environment: {},
   };
   let serial = 0;
   const issueOne = async (runtime: LambdaRuntime): Promise<number> => {
@@ -39,8 +46,13 @@ async function main(): Promise<void> {
     const requestId = `bench-${serial++}`;
     const started = process.hrtime.bigint();
     const invocation = await runtime.invoke(config, {
-      RequestType: 'Create', RequestId: requestId, ResponseURL: fake.responseUrl(requestId), ResourceType: CLIENT_RESOURCE_TYPE,
-      LogicalResourceId: 'Client', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Bench/1', ServiceToken: config.arn,
+      RequestType: 'Create',
+      RequestId: requestId,
+      ResponseURL: fake.responseUrl(requestId),
+      ResourceType: CLIENT_RESOURCE_TYPE,
+      LogicalResourceId: 'Client',
+      StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Bench/1',
+      ServiceToken: config.arn,
       ResourceProperties: {
         ServiceToken: config.arn, CaSecretArn: caSecret.arn, ClientSecretArn: clientSecret.arn, CommonName: `user-${serial}`, ValidityDays: '730', Authority: 'bench',
       },
