@@ -47,7 +47,8 @@ export function validateCertificateAuthority(
   if (props.encryptionKey !== undefined) {
     requireResource('encryptionKey', props.encryptionKey, 'a kms.IKey', ['keyArn']);
   }
-  requireOneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
+  // A secret has no snapshot: aws-cdk-lib would refuse RemovalPolicy.SNAPSHOT deep inside the construct.
+  requireOneOf('removalPolicy', props.removalPolicy, [RemovalPolicy.DESTROY, RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]);
   if (props.renewalSchedule !== undefined && typeof (props.renewalSchedule as { expressionString?: unknown })?.expressionString !== 'string') {
     throw invalid('renewalSchedule', 'must be an events.Schedule', props.renewalSchedule);
   }
