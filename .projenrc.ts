@@ -223,6 +223,9 @@ project.addTask('bench:handler', {
   steps: [{ spawn: 'bundle' }, { exec: 'node -r ts-node/register bench/certificate-authority-handler.ts' }],
   receiveArgs: true,
 });
+// Modules only the handlers' bundles use (they import devDependencies, bundled): not shipped as lib/.
+project.npmignore?.exclude(...['pki', 'certificate-authority-state', 'client-configuration', 'handler-support']
+  .map((module) => `/lib/custom-resource/${module}.*`));
 project.npmignore?.exclude('/bench/', '/.ci/', '/examples/', '/docs/', '/cdk.json', '/cdk.out/', '/BENCHMARKS.md',
   '/.cdk-latest/', '/lib/**/*.lambda.js', '/lib/**/*.lambda.d.ts', '*.tgz', '/.node-version');
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 
 /*
@@ -30,10 +31,23 @@ test('the tarball holds only what users need', () => {
   expect(files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)))).toEqual([]);
 });
 
-test('the tarball holds the README, API.md, the licence and the bundled handler', () => {
+test('the tarball holds the README, API.md, the licence and the bundled handlers', () => {
   expect(files).toEqual(expect.arrayContaining([
-    'package.json', 'README.md', 'API.md', 'LICENSE', 'assets/custom-resource/endpoint-settings.lambda/index.mjs',
+    'package.json', 'README.md', 'API.md', 'LICENSE',
+    'assets/custom-resource/endpoint-settings.lambda/index.mjs', 'assets/custom-resource/certificate-authority.lambda/index.mjs',
   ]));
+});
+
+test('every module a packed lib/ file requires is a dependency, a peer dependency or built into Node.js', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const installed = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  const missing = files.filter((file) => file.startsWith('lib/') && file.endsWith('.js')).flatMap((file) =>
+    [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)]
+      .map(([, specifier]) => specifier)
+      .filter((specifier) => !specifier.startsWith('.') && !builtinModules.includes(specifier.replace(/^node:/, '')) && !installed.has(packageOf(specifier)))
+      .map((specifier) => `${file}: ${specifier}`));
+  expect(missing).toEqual([]);
 });
 
 test('no unbundled handler, test, example or CI file is packed', () => {
