@@ -247,7 +247,8 @@ async function revocationList(event: Event, deadline: number): Promise<Outcome> 
   const ca = await readAuthority(props.CaSecretArn, deadline);
   const lists = ca.revocationLists;
   const revoked = new Map((lists ? readRevocationList(lists.current.pem).entries : []).map((entry) => [entry.serialNumber, entry]));
-  const now = new Date();
+  // The time the CRL signed next starts from: a revocation is not dated after the list that carries it.
+  const now = new Date(Date.now() - CLOCK_SKEW_MS);
   for (const { serialNumber } of gone) {
     revoked.set(serialNumber, revoked.get(serialNumber) ?? { serialNumber, revokedAt: now, reason: 'cessationOfOperation' });
   }
