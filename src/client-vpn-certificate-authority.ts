@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CustomResource, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -122,7 +122,6 @@ export class ClientVpnCertificateAuthority extends Construct {
 
   private readonly secret: secretsmanager.Secret;
   private readonly handlerRole: iam.IRole;
-  private readonly secretAccess: iam.PolicyStatement;
   private readonly access: iam.Policy;
   private readonly settings: CertificateAuthorityDefaults;
   private readonly encryptionKey?: kms.IKey;
@@ -149,18 +148,17 @@ export class ClientVpnCertificateAuthority extends Construct {
       acknowledgeNagFinding(this.secret, 'AwsSolutions-SMG4',
         'The secret holds a CA key made by the certificate authority handler; the CRL revokes, and a new CA replaces, what rotation would.');
       const authorityTag = Names.uniqueId(this);
-      this.secretAccess = new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        resources: [this.secret.secretArn],
-      });
       const certificates = stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: '*' });
       this.access = new iam.Policy(this, 'Access', {
         roles: [this.handlerRole],
-        statements: [this.secretAccess, ...certificateStatements(certificates, authorityTag)],
+        statements: [...secretStatements(this.secret, stack, authorityTag), ...certificateStatements(certificates, authorityTag)],
       });
       acknowledgeNagFinding(this.access, 'AwsSolutions-IAM5',
         'ACM makes the certificate ARN on import; the statements allow only certificates tagged as this CA\'s.',
         nagResourceName(stack, certificates), /^Resource::arn:.*:acm:.*:certificate\/\*$/);
+      acknowledgeNagFinding(this.access, 'AwsSolutions-IAM5',
+        'The statement allows only the secrets tagged as this CA\'s clients, so the policy stays one size however many clients there are.',
+        nagResourceName(stack, clientSecrets(stack)), /^Resource::arn:.*:secretsmanager:.*:secret:\*$/);
       if (props.encryptionKey) {
         this.access.addStatements(new iam.PolicyStatement({
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -226,7 +224,7 @@ export class ClientVpnCertificateAuthority extends Construct {
       encryptionKey: this.encryptionKey,
       handlerRole: this.handlerRole,
       customResource: (scope, id, resourceType, properties) => this.customResource(scope, id, resourceType, properties),
-      allowAccessTo: (secret) => this.secretAccess.addResources(secret.secretArn),
+      authorityTag: Names.uniqueId(this),
     };
   }
 
@@ -285,6 +283,27 @@ export class ClientVpnCertificateAuthority extends Construct {
       retryAttempts: 2,
     }));
   }
+}
+
+/**
+ * The CA's secret by its ARN; its clients' secrets by their tag, which CloudFormation puts on each
+ * when it creates it: a policy naming every client would outgrow IAM's 10,240 characters for a
+ * role's inline policies after about a hundred clients.
+ */
+function secretStatements(caSecret: secretsmanager.ISecret, stack: Stack, authorityTag: string): iam.PolicyStatement[] {
+  const actions = ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'];
+  return [
+    new iam.PolicyStatement({ actions, resources: [caSecret.secretArn] }),
+    new iam.PolicyStatement({
+      actions,
+      resources: [clientSecrets(stack)],
+      conditions: { StringEquals: { [`aws:ResourceTag/${AUTHORITY_TAG_KEY}`]: authorityTag } },
+    }),
+  ];
+}
+
+function clientSecrets(stack: Stack): string {
+  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
 /**

@@ -1,13 +1,16 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ClientVpnCertificateAuthority } from './client-vpn-certificate-authority';
-import { ATTRIBUTE_SERIAL_NUMBER, CLIENT_RESOURCE_TYPE, ClientProperties } from './custom-resource/certificate-authority-properties';
+import { ATTRIBUTE_SERIAL_NUMBER, AUTHORITY_TAG_KEY, CLIENT_RESOURCE_TYPE, ClientProperties } from './custom-resource/certificate-authority-properties';
 import { validateClientOptions } from './private/certificate-authority-validation';
 import { rejectConstruct } from './private/construct-rejection';
 import { acknowledgeNagFinding } from './private/nag-acknowledgements';
 import { Caution, isUnresolved, warnAbout } from './private/validation';
+
+/** Above the default of `Tags.of(...).add()` (100), so an app's own tag of the same key cannot take the handler's access away. */
+const AUTHORITY_TAG_PRIORITY = 1000;
 
 export interface ClientVpnClientOptions {
   /**
@@ -83,7 +86,8 @@ export class ClientVpnClient extends Construct {
       acknowledgeNagFinding(secret, 'AwsSolutions-SMG4',
         'The secret holds a client certificate issued by the certificate authority handler; a new certificate comes from changing the client, not from rotation.');
       this.secret = secret;
-      issuer.allowAccessTo(secret);
+      // The handler may read and write the secrets that carry its CA's tag.
+      Tags.of(secret).add(AUTHORITY_TAG_KEY, issuer.authorityTag, { priority: AUTHORITY_TAG_PRIORITY });
       const properties: ClientProperties = {
         CaSecretArn: issuer.caSecretArn,
         ClientSecretArn: secret.secretArn,

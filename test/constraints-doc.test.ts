@@ -1,18 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations as CoreAnnotations } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, Duration } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ts from 'typescript';
-import { ClientVpnUserAuthentication } from '../src';
+import { ClientVpnCertificateAuthority, ClientVpnUserAuthentication } from '../src';
 import { createEndpoint, Fixture, libraryWarnings, testStack } from './util';
 
 /*
  * docs/constraints.md cannot disagree with the code. The rules are read from src/ with the
  * TypeScript compiler API: every `invalid(prop, rule)` (also through the `require…(prop, …)`
  * helpers, whose rule texts are followed into their bodies), every `new ClientVpnValidationError`,
- * every `errors.push(…)` of the synth-time tag validation, every `new Error(…)` of the settings
- * handler's property parsing, every `Caution` (`{ rule, prop, advice }`) and every
+ * every `errors.push(…)` of the synth-time tag validation, every `new Error(…)` of the handlers'
+ * property parsing and of the certificate authority handler's deploy-time checks, every `Caution` (`{ rule, prop, advice }`) and every
  * `addWarningV2('cdk-client-vpn:…')`. The doc's rule tables give each row its props (the first
  * column, in backticks), its severity (`error` or `warning cdk-client-vpn:<id>`) and a word-for-word
  * fragment of the message (the message column, in backticks). Both directions are checked: each row
@@ -55,7 +55,8 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) {
       return sourceFiles(full);
     }
-    // The handler's own code (*.lambda.ts) checks nothing a user gives; its property parsing is in resource-properties.ts.
+    // The handlers' own code (*.lambda.ts) checks nothing a user gives; their property parsing is in *-properties.ts,
+    // and the CA handler's other deploy-time rules (the signing request, the CA secret) are in pki.ts and certificate-authority-state.ts.
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.lambda.ts') ? [full] : [];
   });
 }
@@ -263,7 +264,9 @@ function readCodeRules(): CodeRule[] {
     if (name === 'ClientVpnValidationError' && !['invalid', 'scopeError'].includes(enclosingFunctionName(construction) ?? '')) {
       rules.push({ where: location(construction), kind: 'construct', severity: 'error', texts: evaluate(args[1], new Map()) });
     }
-    if (name === 'Error' && construction.getSourceFile().fileName.includes(`${path.sep}custom-resource${path.sep}`)) {
+    // handler-support.ts answers CloudFormation: its errors are about the response, not a rule of any property.
+    const fileName = construction.getSourceFile().fileName;
+    if (name === 'Error' && fileName.includes(`${path.sep}custom-resource${path.sep}`) && !fileName.endsWith(`${path.sep}handler-support.ts`)) {
       rules.push({ where: location(construction), kind: 'handler', severity: 'error', texts: evaluate(args[0], new Map()) });
     }
   }
@@ -339,7 +342,7 @@ function codeSpans(cell: string): string[] {
 
 /** The kind of check a section documents, by its heading. */
 function kindOf(section: string): Kind {
-  if (section.startsWith('Settings custom resource properties')) {
+  if (section.endsWith('(checked by the handler at deploy time)')) {
     return 'handler';
   }
   return section.startsWith('Tags') ? 'synth' : 'construct';
@@ -498,6 +501,13 @@ const TRIGGERS: { [id: string]: (f: Fixture) => void } = {
   accessGroupWithAllGroups: (f) => createEndpoint(f, { userAuthentication: ClientVpnUserAuthentication.activeDirectory('d-1234567890') })
     .addIngressAuthorization('Rule', { cidr: '10.0.0.0/16', accessGroupId: 'engineers', authorizeAllGroups: true }),
   emptyLoginBanner: (f) => createEndpoint(f, { clientLoginBanner: '' }),
+  clientValidityBeyondAuthority: (f) => new ClientVpnCertificateAuthority(f.stack, 'CA', { validity: Duration.days(365) }),
+  shortRevocationListValidity: (f) => new ClientVpnCertificateAuthority(f.stack, 'CA', { revocationListValidity: Duration.days(7) }),
+  duplicateClientCommonName: (f) => {
+    const ca = new ClientVpnCertificateAuthority(f.stack, 'CA');
+    ca.addClient('alice');
+    ca.addClient('alice-laptop', { commonName: 'alice' });
+  },
 };
 
 /** The ids of every cdk-client-vpn warning in the stack. */

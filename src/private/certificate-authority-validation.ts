@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Intrinsic, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Caution, characterCount, invalid, isUnresolved, requireBoolean, requireNonEmptyString, requireOneOf, requireResource } from './validation';
 import type { ClientVpnCertificateAuthorityProps } from '../client-vpn-certificate-authority';
 import type { ClientVpnClientOptions } from '../client-vpn-client';
@@ -126,7 +126,8 @@ function wholeDays(prop: string, value: Duration | undefined): number | undefine
     seconds = NaN;
   }
   if (Number.isNaN(seconds) || Token.isUnresolved(seconds)) {
-    throw invalid(prop, 'must be a Duration of a literal number of days, not a deploy-time value', value.toString());
+    // Shown as any other token is; the Duration's own text would show the token's encoding as a number.
+    throw invalid(prop, 'must be a Duration of a literal number of days, not a deploy-time value', new Intrinsic(seconds));
   }
   const days = seconds / 86_400;
   if (!Number.isInteger(days) || days < 1) {

@@ -39,6 +39,7 @@ export interface StoredSecret {
   readonly name: string;
   description?: string;
   kmsKeyId?: string;
+  tags: { readonly [key: string]: string };
   readonly versions: SecretVersion[];
   /** Set by a DeleteSecret with a recovery window: the secret exists but refuses its value. */
   deletionDate?: Date;
@@ -55,12 +56,13 @@ export interface SecretView {
   readonly versions: number;
   readonly state: 'active' | 'scheduled-for-deletion' | 'deleted';
   readonly kmsKeyId?: string;
+  readonly tags: { readonly [key: string]: string };
 }
 
 /** Asks IAM about the caller; `denial` words the AccessDenied message. */
 export interface SecretsAuthorizer {
-  allows(action: string, resource: string): boolean;
-  denial(action: string, resource: string): string;
+  allows(action: string, resource: string, keys?: { [key: string]: string }): boolean;
+  denial(action: string, resource: string, keys?: { [key: string]: string }): string;
 }
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
@@ -74,14 +76,16 @@ export class FakeSecretsManager {
 
   // --- What CloudFormation (and tests) do ----------------------------------------------------
 
-  public createSecret(options: { name: string; description?: string; kmsKeyId?: string; value?: string }): StoredSecret {
+  public createSecret(options: {
+    name: string; description?: string; kmsKeyId?: string; value?: string; tags?: { [key: string]: string };
+  }): StoredSecret {
     if ([...this.secrets.values()].some((secret) => secret.name === options.name && !secret.deleted)) {
       // CreateSecret: ResourceExistsException; InvalidRequestException while the old one is scheduled for deletion.
       throw new Error(`ResourceExistsException: The operation failed because the secret ${options.name} already exists.`);
     }
     const arn = `arn:aws:secretsmanager:${this.region}:${ACCOUNT}:secret:${options.name}-${alphanumeric(6)}`;
     const secret: StoredSecret = {
-      arn, name: options.name, description: options.description, kmsKeyId: options.kmsKeyId, versions: [], deleted: false,
+      arn, name: options.name, description: options.description, kmsKeyId: options.kmsKeyId, tags: options.tags ?? {}, versions: [], deleted: false,
     };
     this.secrets.set(arn, secret);
     if (options.value !== undefined) {
@@ -133,6 +137,7 @@ export class FakeSecretsManager {
       versions: secret.versions.length,
       state: secret.deleted ? 'deleted' : secret.deletionDate ? 'scheduled-for-deletion' : 'active',
       kmsKeyId: secret.kmsKeyId,
+      tags: secret.tags,
     };
   }
 
@@ -155,8 +160,11 @@ export class FakeSecretsManager {
     // IAM is asked before the secret is looked up: a caller without the permission learns nothing
     // about whether it exists. A name that matches nothing is authorized against the ARN it would have.
     const resource = secret?.arn ?? (secretId.startsWith('arn:') ? secretId : `arn:aws:secretsmanager:${this.region}:${ACCOUNT}:secret:${secretId}`);
-    if (!iam.allows(action, resource)) {
-      return jsonError(400, 'AccessDeniedException', iam.denial(action, resource), 'Message');
+    // GetSecretValue and PutSecretValue take the secret's tags as aws:ResourceTag/<key> (Service
+    // Authorization Reference, AWS Secrets Manager: resource type secret).
+    const keys = Object.fromEntries(Object.entries(secret?.tags ?? {}).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+    if (!iam.allows(action, resource, keys)) {
+      return jsonError(400, 'AccessDeniedException', iam.denial(action, resource, keys), 'Message');
     }
     if (!secret) {
       return jsonError(400, 'ResourceNotFoundException', NOT_FOUND, 'Message');

@@ -169,6 +169,7 @@ const secret: ResourceModel = {
       description: properties.Description as string | undefined,
       kmsKeyId: properties.KmsKeyId as string | undefined,
       value: secretValue(properties),
+      tags: tagsOf(properties),
     });
     return { physicalId: created.arn, attributes: { Id: created.arn } };
   },
@@ -179,6 +180,7 @@ const secret: ResourceModel = {
     }
     stored.description = properties.Description as string | undefined;
     stored.kmsKeyId = properties.KmsKeyId as string | undefined;
+    stored.tags = tagsOf(properties);
     const changed = (name: string) => JSON.stringify(properties[name]) !== JSON.stringify(oldProperties[name]);
     const value = secretValue(properties);
     if ((changed('SecretString') || changed('GenerateSecretString')) && value !== undefined) {
@@ -190,6 +192,11 @@ const secret: ResourceModel = {
     fake.secretsManager.deleteSecret(current.physicalId, { immediately: true });
   },
 };
+
+/** `Tags: [{ Key, Value }]`, as a map. */
+function tagsOf(properties: Properties): { [key: string]: string } {
+  return Object.fromEntries(((properties.Tags ?? []) as Array<{ Key: string; Value: string }>).map(({ Key, Value }) => [Key, Value]));
+}
 
 function secretValue(properties: Properties): string | undefined {
   if (properties.SecretString !== undefined) {
