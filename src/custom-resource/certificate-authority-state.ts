@@ -17,6 +17,11 @@ const secretsManager = new SecretsManagerClient({ maxAttempts: 1 });
 export interface SignedRevocationList {
   readonly number: number;
   readonly pem: string;
+  /**
+   * The numbers of the lists a renewal signed this one again for, with the same entries: a trust
+   * whose properties still name one of them (its rollback, after a renewal) imports this one.
+   */
+  readonly renews?: readonly number[];
 }
 
 export interface AuthoritySecret {

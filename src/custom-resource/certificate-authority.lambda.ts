@@ -21,6 +21,8 @@ import {
 } from '@aws-sdk/client-acm';
 import {
   EC2Client,
+  ExportClientVpnClientCertificateRevocationListCommand,
+  ExportClientVpnClientCertificateRevocationListCommandOutput,
   ExportClientVpnClientConfigurationCommand,
   ExportClientVpnClientConfigurationCommandOutput,
   ImportClientVpnClientCertificateRevocationListCommand,
@@ -57,6 +59,7 @@ import {
   readCertificate,
   readRevocationList,
   RevokedSerial,
+  sameRevocationList,
   signRevocationList,
   SigningAuthority,
 } from './pki';
@@ -71,6 +74,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SERVER_RENEWAL_MS = 30 * DAY_MS;
 /** How far a client's clock may be behind. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** How many earlier list numbers a renewed CRL remembers standing for (the secret's size is bounded). */
+const MAX_RENEWED_NUMBERS = 16;
 /** ACM answers ResourceInUseException for a while after the endpoint using a certificate is deleted. */
 const IN_USE_RETRY_MS = 15_000;
 
@@ -216,13 +221,13 @@ async function client(event: Event, deadline: number): Promise<Outcome> {
   const issued = await issueClientCertificate(await loadAuthority(ca.certificate, ca.privateKey), props.CommonName,
     daysFromNow(parseDays('ValidityDays', props.ValidityDays)), props.CertificateSigningRequest || undefined);
   console.log(`Issued ${props.CommonName} serial ${issued.serialNumber}${issued.privateKey ? '' : ' for its signing request'}`);
-  // The configurations follow from the trusting endpoints, which write them again for the new certificate.
-  await writeSecret(props.ClientSecretArn, {
-    certificate: issued.certificate,
-    privateKey: issued.privateKey,
-    caCertificate: ca.certificate,
-    configurations: {},
-  }, deadline);
+  // The configurations the trusting endpoints wrote carry the new certificate at once: a trust that
+  // has already run (it rolls back before the client, in one order) does not write them again.
+  const previous = await readClient(props.ClientSecretArn, deadline);
+  const credentials = { certificate: issued.certificate, privateKey: issued.privateKey };
+  const configurations = Object.fromEntries(Object.entries(previous?.configurations ?? {})
+    .map(([endpointId, ovpn]) => [endpointId, withClientCredentials(ovpn, credentials)]));
+  await writeSecret(props.ClientSecretArn, { ...credentials, caCertificate: ca.certificate, configurations }, deadline);
   return clientOutcome(physicalId, issued.serialNumber);
 }
 
@@ -261,6 +266,10 @@ async function revocationList(event: Event, deadline: number): Promise<Outcome> 
   }
   const wanted = [...revoked.values()];
   const reusable = [lists?.current, lists?.previous].find((list) => list && isReusable(list, wanted, validityDays));
+  if (reusable && reusable === lists?.previous) {
+    // The list in force is always `current`: the renewal keeps every endpoint on it.
+    await writeSecret(props.CaSecretArn, { ...ca, revocationLists: { current: reusable, previous: lists.current } }, deadline);
+  }
   const signed = reusable ?? await signNext(ca, props.CaSecretArn, wanted, validityDays, deadline);
   console.log(`Revocation list ${signed.number}${reusable ? ' (unchanged)' : ''}: ${wanted.length} revoked`);
   return {
@@ -288,8 +297,13 @@ function needsRenewal(nextUpdate: Date | undefined, validityDays: number): boole
   return (nextUpdate?.getTime() ?? 0) - Date.now() < validityDays * DAY_MS / 2;
 }
 
-/** Signs the next CRL and keeps it, and the one before it, in the CA's secret. */
-async function signNext(ca: AuthoritySecret, caSecretArn: string, revoked: RevokedSerial[], validityDays: number, deadline: number) {
+/**
+ * Signs the next CRL and keeps it, and the one before it, in the CA's secret. A renewal names the
+ * lists it stands for (`renews`), so a trust rolled back to one of them still finds its entries.
+ */
+async function signNext(
+  ca: AuthoritySecret, caSecretArn: string, revoked: RevokedSerial[], validityDays: number, deadline: number, renews?: readonly number[],
+) {
   const previous = ca.revocationLists?.current;
   const number = (previous?.number ?? 0) + 1;
   const signer = await loadAuthority(ca.certificate, ca.privateKey);
@@ -297,7 +311,7 @@ async function signNext(ca: AuthoritySecret, caSecretArn: string, revoked: Revok
   // Backdated like the certificates: OpenVPN refuses every client while a CRL's thisUpdate is in the future.
   const thisUpdate = new Date(now - CLOCK_SKEW_MS);
   const pem = await signRevocationList(signer, revoked, number, thisUpdate, new Date(now + validityDays * DAY_MS));
-  const current: SignedRevocationList = { number, pem };
+  const current: SignedRevocationList = renews ? { number, pem, renews } : { number, pem };
   await writeSecret(caSecretArn, { ...ca, revocationLists: { current, previous } }, deadline);
   return current;
 }
@@ -354,7 +368,9 @@ function revocationListNumbered(ca: AuthoritySecret, number: number): SignedRevo
   if (!lists) {
     throw new Error('The CA has signed no revocation list yet');
   }
-  return [lists.current, lists.previous].find((list) => list?.number === number) ?? lists.current;
+  const kept = [lists.current, lists.previous];
+  // After a renewal the number may name a list no longer kept: its renewal has the same entries.
+  return kept.find((list) => list?.number === number) ?? kept.find((list) => list?.renews?.includes(number)) ?? lists.current;
 }
 
 /** Removes this endpoint's configuration from the clients' secrets; never fails, so a stack can always go. */
@@ -384,31 +400,55 @@ async function forgetEndpoint(event: Event & { RequestType: 'Delete' }, deadline
 }
 
 /**
- * The scheduled renewal: a CRL with less than half its validity left is signed again, with the same
- * entries, and imported into every trusting endpoint (which resets their connections: hence a
- * schedule the app chooses); a server certificate that expires within 30 days is re-imported.
+ * The scheduled renewal. A CRL with less than half its validity left is signed again with the same
+ * entries. Then every trusting endpoint whose list is not the one in force gets it: after a renewal,
+ * after an import that failed on an earlier run, after a rollback that left a revocation unimported.
+ * Each import resets that endpoint's connections, hence a schedule the app chooses. A server
+ * certificate that ends within 30 days is re-imported. A failure is thrown once every step was tried.
  */
 async function renew(renewal: RenewalEvent['Renewal'], deadline: number): Promise<void> {
   const ca = await readAuthority(renewal.CaSecretArn, deadline);
   const validityDays = parseDays('RevocationListValidityDays', renewal.RevocationListValidityDays);
-  const current = ca.revocationLists?.current;
+  let current = ca.revocationLists?.current;
   if (current && needsRenewal(readRevocationList(current.pem).nextUpdate, validityDays)) {
-    const signed = await signNext(ca, renewal.CaSecretArn, readRevocationList(current.pem).entries, validityDays, deadline);
-    for (const endpointId of renewal.ClientVpnEndpointIds) {
-      console.log(`Importing renewed revocation list ${signed.number} into ${endpointId}`);
-      await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
-        ClientVpnEndpointId: endpointId,
-        CertificateRevocationList: signed.pem,
-      }));
+    const renews = [current.number, ...current.renews ?? []].slice(0, MAX_RENEWED_NUMBERS);
+    current = await signNext(ca, renewal.CaSecretArn, readRevocationList(current.pem).entries, validityDays, deadline, renews);
+  }
+  const failures: string[] = [];
+  for (const endpointId of current ? renewal.ClientVpnEndpointIds : []) {
+    try {
+      await importUnlessInForce(endpointId, current!, deadline);
+    } catch (error) {
+      failures.push(`${endpointId}: ${describeError(error)}`);
     }
   }
-  if (await serverCertificateExpiresSoon(renewal.CertificateArn, deadline)) {
-    await importServerCertificate(await loadAuthority(ca.certificate, ca.privateKey), {
-      ServerDomainName: renewal.ServerDomainName,
-      ServerCertificateValidityDays: renewal.ServerCertificateValidityDays,
-      AuthorityTag: '',
-    }, renewal.CertificateArn, deadline);
+  try {
+    if (await serverCertificateExpiresSoon(renewal.CertificateArn, deadline)) {
+      await importServerCertificate(await loadAuthority(ca.certificate, ca.privateKey), {
+        ServerDomainName: renewal.ServerDomainName,
+        ServerCertificateValidityDays: renewal.ServerCertificateValidityDays,
+        AuthorityTag: '',
+      }, renewal.CertificateArn, deadline);
+    }
+  } catch (error) {
+    failures.push(`server certificate: ${describeError(error)}`);
   }
+  if (failures.length > 0) {
+    throw new Error(`Renewal incomplete, the next run tries again: ${failures.join('; ')}`);
+  }
+}
+
+async function importUnlessInForce(endpointId: string, list: SignedRevocationList, deadline: number): Promise<void> {
+  const { CertificateRevocationList: imported } = await send<ExportClientVpnClientCertificateRevocationListCommandOutput>(deadline, ec2,
+    new ExportClientVpnClientCertificateRevocationListCommand({ ClientVpnEndpointId: endpointId }));
+  if (imported !== undefined && sameRevocationList(imported, list.pem)) {
+    return;
+  }
+  console.log(`Importing revocation list ${list.number} into ${endpointId}`);
+  await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
+    ClientVpnEndpointId: endpointId,
+    CertificateRevocationList: list.pem,
+  }));
 }
 
 function daysFromNow(days: number): Date {

@@ -10,9 +10,13 @@ export interface ClientCredentials {
   readonly privateKey?: string;
 }
 
+/** Blocks of a configuration that already has credentials inline, which new ones replace. */
+const CREDENTIAL_BLOCKS = /^<(cert|key)>\n[\s\S]*?\n<\/\1>\n?/gm;
+
+/** The configuration with these credentials inline, in place of any it had. */
 export function withClientCredentials(configuration: string, credentials: ClientCredentials): string {
   const blocks = [inline('cert', credentials.certificate), ...(credentials.privateKey ? [inline('key', credentials.privateKey)] : [])];
-  return `${configuration.trimEnd()}\n${blocks.join('\n')}\n`;
+  return `${configuration.replace(CREDENTIAL_BLOCKS, '').trimEnd()}\n${blocks.join('\n')}\n`;
 }
 
 function inline(tag: string, pem: string): string {

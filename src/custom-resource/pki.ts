@@ -157,6 +157,15 @@ export function readCertificate(pem: string): CertificateFacts {
   };
 }
 
+/** Whether two PEM texts are the same CRL, however EC2 wraps the text it exports; one that does not parse is not. */
+export function sameRevocationList(a: string, b: string): boolean {
+  try {
+    return Buffer.from(new x509.X509Crl(a).rawData).equals(Buffer.from(new x509.X509Crl(b).rawData));
+  } catch {
+    return false;
+  }
+}
+
 export interface RevocationListFacts {
   readonly entries: RevokedSerial[];
   readonly nextUpdate?: Date;

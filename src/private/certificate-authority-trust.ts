@@ -35,7 +35,12 @@ export class CertificateAuthorityTrust extends Construct {
     const access = new iam.Policy(this, 'Access', {
       roles: [issuer.handlerRole],
       statements: [new iam.PolicyStatement({
-        actions: ['ec2:ImportClientVpnClientCertificateRevocationList', 'ec2:ExportClientVpnClientConfiguration'],
+        // The renewal exports the endpoint's list to import the one in force only where it differs.
+        actions: [
+          'ec2:ImportClientVpnClientCertificateRevocationList',
+          'ec2:ExportClientVpnClientCertificateRevocationList',
+          'ec2:ExportClientVpnClientConfiguration',
+        ],
         resources: [endpoint.endpointArn],
       })],
     });

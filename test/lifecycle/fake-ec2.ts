@@ -221,6 +221,11 @@ export class FakeEc2 {
           endpoint.crl = params.CertificateRevocationList;
           return ec2Success(action, '<return>true</return>');
         });
+      // The list last imported; an endpoint with none answers without one (EC2 API Reference,
+      // ExportClientVpnClientCertificateRevocationList: certificateRevocationList, status code pending | active).
+      case 'ExportClientVpnClientCertificateRevocationList':
+        return this.withEndpoint(params, (endpoint) => ec2Success(action, endpoint.crl === undefined ? '' :
+          `<certificateRevocationList>${xmlEscape(endpoint.crl)}</certificateRevocationList><status><code>active</code></status>`));
       case 'ExportClientVpnClientConfiguration':
         return this.withEndpoint(params, (endpoint) =>
           ec2Success(action, `<clientConfiguration>${xmlEscape(this.clientConfiguration(endpoint))}</clientConfiguration>`));

@@ -318,7 +318,7 @@ describe('after the scheduled renewal of a CRL that was due', () => {
   test('the endpoint holds a renewed CRL: the next number, the same entries, a full validity ahead', () => {
     const renewed = endpointCrl();
     expect(renewed).not.toBe(due);
-    expect(secretJson(h.physicalId('CaSecret')).revocationLists.current).toEqual({ number: dueNumber + 1, pem: renewed });
+    expect(secretJson(h.physicalId('CaSecret')).revocationLists.current).toEqual({ number: dueNumber + 1, pem: renewed, renews: [dueNumber] });
     const facts = readRevocationList(renewed);
     expect(facts.entries.map((entry) => entry.serialNumber)).toEqual(readRevocationList(due).entries.map((entry) => entry.serialNumber));
     expect(facts.nextUpdate!.getTime()).toBeGreaterThan(Date.now() + 179 * DAY_MS);
