@@ -414,14 +414,14 @@ describe('an endpoint that trusts the CA', () => {
     expect(JSON.parse(rendered(ConfigurationInputs))).toMatchObject({ serverCertificate: certificate, clientRootCertificate: certificate });
   });
 
-  test('its own policy allows the CRL import and the configuration export on that endpoint only, and the trust waits for it', () => {
+  test('its own policy allows the CRL import and export and the configuration export on that endpoint only, and the trust waits for it', () => {
     const { stack, endpoint, template, trust, trustResource } = trusted();
     const policyId = logicalId(stack, trust.node.findChild('Access'));
     const policy = resource(template, policyId);
     expect(policy.Properties.Roles).toEqual([{ Ref: handlerIds(stack).role }]);
     expect(policy.Properties.PolicyDocument.Statement).toEqual([{
       Effect: 'Allow',
-      Action: ['ec2:ImportClientVpnClientCertificateRevocationList', 'ec2:ExportClientVpnClientConfiguration'],
+      Action: ['ec2:ImportClientVpnClientCertificateRevocationList', 'ec2:ExportClientVpnClientCertificateRevocationList', 'ec2:ExportClientVpnClientConfiguration'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:client-vpn-endpoint/', { Ref: logicalId(stack, endpoint) }]] },
     }]);
     expect(trustResource.DependsOn).toEqual(expect.arrayContaining([policyId, handlerIds(stack).handler, handlerIds(stack).role]));
