@@ -210,10 +210,10 @@ async function client(event: Event, deadline: number): Promise<Outcome> {
   }
   const props = parseProperties<ClientProperties>(event.ResourceProperties, CLIENT_REQUIRED);
   const physicalId = `${PHYSICAL_ID_PREFIX}-client:${props.ClientSecretArn}`;
-  if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalId) {
+  const current = await readClient(props.ClientSecretArn, deadline);
+  if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalId && current) {
     const old = parseProperties<Partial<ClientProperties>>(event.OldResourceProperties, []);
-    const current = await readClient(props.ClientSecretArn, deadline);
-    if (current && CLIENT_ISSUE_INPUTS.every((name) => old[name] === props[name])) {
+    if (CLIENT_ISSUE_INPUTS.every((name) => old[name] === props[name])) {
       return clientOutcome(physicalId, readCertificate(current.certificate).serialNumber);
     }
   }
@@ -223,9 +223,8 @@ async function client(event: Event, deadline: number): Promise<Outcome> {
   console.log(`Issued ${props.CommonName} serial ${issued.serialNumber}${issued.privateKey ? '' : ' for its signing request'}`);
   // The configurations the trusting endpoints wrote carry the new certificate at once: a trust that
   // has already run (it rolls back before the client, in one order) does not write them again.
-  const previous = await readClient(props.ClientSecretArn, deadline);
   const credentials = { certificate: issued.certificate, privateKey: issued.privateKey };
-  const configurations = Object.fromEntries(Object.entries(previous?.configurations ?? {})
+  const configurations = Object.fromEntries(Object.entries(current?.configurations ?? {})
     .map(([endpointId, ovpn]) => [endpointId, withClientCredentials(ovpn, credentials)]));
   await writeSecret(props.ClientSecretArn, { ...credentials, caCertificate: ca.certificate, configurations }, deadline);
   return clientOutcome(physicalId, issued.serialNumber);
@@ -305,7 +304,8 @@ async function signNext(
   ca: AuthoritySecret, caSecretArn: string, revoked: RevokedSerial[], validityDays: number, deadline: number, renews?: readonly number[],
 ) {
   const previous = ca.revocationLists?.current;
-  const number = (previous?.number ?? 0) + 1;
+  // Above both lists kept: after a rollback made the older one current, a number is never used twice (RFC 5280 5.2.3).
+  const number = Math.max(previous?.number ?? 0, ca.revocationLists?.previous?.number ?? 0) + 1;
   const signer = await loadAuthority(ca.certificate, ca.privateKey);
   const now = Date.now();
   // Backdated like the certificates: OpenVPN refuses every client while a CRL's thisUpdate is in the future.
@@ -410,11 +410,16 @@ async function renew(renewal: RenewalEvent['Renewal'], deadline: number): Promis
   const ca = await readAuthority(renewal.CaSecretArn, deadline);
   const validityDays = parseDays('RevocationListValidityDays', renewal.RevocationListValidityDays);
   let current = ca.revocationLists?.current;
+  const failures: string[] = [];
   if (current && needsRenewal(readRevocationList(current.pem).nextUpdate, validityDays)) {
     const renews = [current.number, ...current.renews ?? []].slice(0, MAX_RENEWED_NUMBERS);
-    current = await signNext(ca, renewal.CaSecretArn, readRevocationList(current.pem).entries, validityDays, deadline, renews);
+    try {
+      current = await signNext(ca, renewal.CaSecretArn, readRevocationList(current.pem).entries, validityDays, deadline, renews);
+    } catch (error) {
+      // The endpoints still get the list in force, which has time left: renewal starts at half its validity.
+      failures.push(`signing the renewed revocation list: ${describeError(error)}`);
+    }
   }
-  const failures: string[] = [];
   for (const endpointId of current ? renewal.ClientVpnEndpointIds : []) {
     try {
       await importUnlessInForce(endpointId, current!, deadline);

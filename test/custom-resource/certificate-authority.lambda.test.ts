@@ -4,7 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ACMClient, DeleteCertificateCommand, DescribeCertificateCommand, ImportCertificateCommand } from '@aws-sdk/client-acm';
-import { EC2Client, ExportClientVpnClientConfigurationCommand, ImportClientVpnClientCertificateRevocationListCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  ExportClientVpnClientCertificateRevocationListCommand,
+  ExportClientVpnClientConfigurationCommand,
+  ImportClientVpnClientCertificateRevocationListCommand,
+} from '@aws-sdk/client-ec2';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
@@ -13,6 +18,7 @@ import 'aws-sdk-client-mock-jest';
 import { ENDPOINT_ID, OTHER_ENDPOINT_ID, STACK_ID } from './handler-fixtures';
 import { ResponseRecorder } from './response-recorder';
 import { handler } from '../../src/custom-resource/certificate-authority.lambda';
+import { withClientCredentials } from '../../src/custom-resource/client-configuration';
 import {
   createAuthority,
   IssuedCertificate,
@@ -85,6 +91,8 @@ let bob: IssuedCertificate;
 /** An RSA-2048 request made by openssl, whose key stays with its owner, and that key's public half. */
 let csr: string;
 let csrPublicKey: string;
+/** An empty CRL another CA signed. */
+let otherAuthorityList: string;
 
 beforeAll(async () => {
   await recorder.start();
@@ -92,6 +100,9 @@ beforeAll(async () => {
   signer = await loadAuthority(ca.certificate, ca.privateKey);
   alice = await issueClientCertificate(signer, 'alice', new Date(Date.now() + 365 * DAY_MS));
   bob = await issueClientCertificate(signer, 'bob', new Date(Date.now() + 365 * DAY_MS));
+  const other = await createAuthority(CA_NAME, new Date(Date.now() + 365 * DAY_MS));
+  otherAuthorityList = await signRevocationList(await loadAuthority(other.certificate, other.privateKey), [], 5,
+    new Date(Date.now() - 5 * 60 * 1000), new Date(Date.now() + 30 * DAY_MS));
   const dir = mkdtempSync(join(tmpdir(), 'cvpn-ca-'));
   try {
     execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'csr.pem'),
@@ -156,6 +167,7 @@ function stored(secretId: string): any {
 interface SignedList {
   readonly number: number;
   readonly pem: string;
+  readonly renews?: readonly number[];
 }
 
 function seedAuthority(revocationLists?: { current: SignedList; previous?: SignedList }): void {
@@ -164,6 +176,11 @@ function seedAuthority(revocationLists?: { current: SignedList; previous?: Signe
 
 function seedClient(secretId: string, issued: IssuedCertificate, configurations: { [endpointId: string]: string } = {}): void {
   seed(secretId, { certificate: issued.certificate, privateKey: issued.privateKey, caCertificate: ca.certificate, configurations });
+}
+
+/** from, from - 1, ..., to. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: from - to + 1 }, (_, i) => from - i);
 }
 
 /** A CRL the shared CA signed, `validDays` from now. */
@@ -186,8 +203,37 @@ function describesServer(days: number | undefined): void {
   });
 }
 
-function importsRevocationList(): void {
-  ec2Mock.on(ImportClientVpnClientCertificateRevocationListCommand).resolves({ Return: true });
+/** The CRL each endpoint holds, as ExportClientVpnClientCertificateRevocationList answers it: what was last imported into it. */
+const endpointLists = new Map<string, string>();
+
+/** Imports succeed, and the endpoint holds the list from then on; except into the endpoints `failing` names. */
+function importsRevocationList(failing: { [endpointId: string]: Error } = {}): void {
+  ec2Mock.on(ImportClientVpnClientCertificateRevocationListCommand).callsFake(async (input) => {
+    if (failing[input.ClientVpnEndpointId]) {
+      throw failing[input.ClientVpnEndpointId];
+    }
+    endpointLists.set(input.ClientVpnEndpointId, input.CertificateRevocationList);
+    return { Return: true };
+  });
+}
+
+/** The endpoints answer the CRL they hold; one with none answers no CertificateRevocationList, as EC2 does. */
+function exportsRevocationLists(failing: { [endpointId: string]: Error } = {}): void {
+  ec2Mock.on(ExportClientVpnClientCertificateRevocationListCommand).callsFake(async (input) => {
+    if (failing[input.ClientVpnEndpointId]) {
+      throw failing[input.ClientVpnEndpointId];
+    }
+    const pem = endpointLists.get(input.ClientVpnEndpointId);
+    return pem === undefined ? { Status: { Code: 'pending' } } : { CertificateRevocationList: pem, Status: { Code: 'active' } };
+  });
+}
+
+/** The same PEM, its base64 body wrapped at another line length: the same CRL, another text. */
+function rewrapped(pem: string, lineLength = 76): string {
+  const [, label, body] = /^-----BEGIN ([^-]+)-----\n([\s\S]*?)-----END \1-----\n?$/.exec(pem)!;
+  const flat = body.replace(/\s+/g, '');
+  const lines = flat.match(new RegExp(`.{1,${lineLength}}`, 'g'))!;
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 function exportsConfiguration(configuration = CONFIGURATION, endpointId = ENDPOINT_ID): void {
@@ -395,6 +441,7 @@ beforeEach(() => {
   secrets.values.clear();
   secrets.deleted.clear();
   secrets.faults = [];
+  endpointLists.clear();
   responses = [];
   recorder.requests = [];
   acmMock.reset();
@@ -693,8 +740,9 @@ describe('client certificates', () => {
 
     const response = await invoke(createEvent(CLIENT, clientProps()));
 
-    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue']);
-    expect(inputs('GetSecretValue')).toEqual([{ SecretId: CA_SECRET }]);
+    // The client's secret is read first, for configurations to carry over: it holds Secrets Manager's random string, so none.
+    expect(sent()).toEqual(['GetSecretValue', 'GetSecretValue', 'PutSecretValue']);
+    expect(inputs('GetSecretValue')).toEqual([{ SecretId: ALICE_SECRET }, { SecretId: CA_SECRET }]);
     const [{ secretId, value }] = written();
     expect(secretId).toBe(ALICE_SECRET);
     expect(Object.keys(value).sort()).toEqual(['caCertificate', 'certificate', 'configurations', 'privateKey']);
@@ -780,19 +828,100 @@ describe('client certificates', () => {
     ['Authority', { Authority: `${CERT_ARN}-replaced` }, 'alice'],
   ])('an Update with a changed %s issues anew into the same secret, with the same physical id', async (_name, change, commonName) => {
     seedAuthority();
-    seedClient(ALICE_SECRET, alice, { [ENDPOINT_ID]: 'for the old certificate' });
+    seedClient(ALICE_SECRET, alice, { [ENDPOINT_ID]: ovpn(CONFIGURATION, alice.certificate, alice.privateKey) });
 
     const response = await invoke(updateEvent(CLIENT, ALICE_ID, clientProps(change), clientProps()));
 
+    expect(sent()).toEqual(['GetSecretValue', 'GetSecretValue', 'PutSecretValue']);
+    expect(inputs('GetSecretValue')).toEqual([{ SecretId: ALICE_SECRET }, { SecretId: CA_SECRET }]);
     const [{ secretId, value }] = written();
     expect(secretId).toBe(ALICE_SECRET);
+    expect(Object.keys(value).sort()).toEqual(['caCertificate', 'certificate', 'configurations', 'privateKey']);
     const certificate = certificateOf(value.certificate);
     expect(certificate.subject).toBe(`CN=${commonName}`);
     expect(certificate.serialNumber.toLowerCase()).not.toBe(alice.serialNumber);
     expect(value.privateKey).not.toBe(alice.privateKey);
-    // The trusting endpoints write the configurations again, for the new certificate.
-    expect(value.configurations).toEqual({});
+    // The endpoint's configuration carries the new certificate and key at once.
+    expect(value.configurations).toEqual({ [ENDPOINT_ID]: ovpn(CONFIGURATION, value.certificate, value.privateKey) });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ALICE_ID, Data: { SerialNumber: certificate.serialNumber.toLowerCase() } });
+  });
+
+  /** The bodies of a configuration's `<tag>` blocks. */
+  function blocks(configuration: string, tag: 'cert' | 'key'): string[] {
+    return [...configuration.matchAll(new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`, 'g'))].map((match) => match[1]);
+  }
+
+  /** A line of the PEM's body near its end: random for a key, the signature for a certificate. */
+  function tail(pem: string): string {
+    const lines = pem.trim().split('\n');
+    return lines[lines.length - 3];
+  }
+
+  test('a re-issue keeps every endpoint\'s configuration, each with the new certificate and key in place of the old', async () => {
+    seedAuthority();
+    seedClient(ALICE_SECRET, alice, {
+      [ENDPOINT_ID]: ovpn(CONFIGURATION, alice.certificate, alice.privateKey),
+      [OTHER_ENDPOINT_ID]: ovpn(OTHER_CONFIGURATION, alice.certificate, alice.privateKey),
+    });
+
+    const response = await invoke(updateEvent(CLIENT, ALICE_ID, clientProps({ CommonName: 'alice.smith' }), clientProps()));
+
+    expect(response.Status).toBe('SUCCESS');
+    const [{ value }] = written();
+    expect(value.certificate).not.toBe(alice.certificate);
+    expect(value.configurations).toEqual({
+      [ENDPOINT_ID]: ovpn(CONFIGURATION, value.certificate, value.privateKey),
+      [OTHER_ENDPOINT_ID]: ovpn(OTHER_CONFIGURATION, value.certificate, value.privateKey),
+    });
+    for (const configuration of Object.values<string>(value.configurations)) {
+      expect(blocks(configuration, 'cert')).toEqual([value.certificate.trim()]);
+      expect(blocks(configuration, 'key')).toEqual([value.privateKey.trim()]);
+      expect(configuration).not.toContain(tail(alice.certificate));
+      expect(configuration).not.toContain(tail(alice.privateKey!));
+      expect(configuration.match(/<ca>/g)).toHaveLength(1);
+    }
+    expect(stored(ALICE_SECRET)).toEqual(value);
+  });
+
+  test('a re-issue for a signing request leaves no key, in the secret or any configuration', async () => {
+    seedAuthority();
+    seedClient(ALICE_SECRET, alice, {
+      [ENDPOINT_ID]: ovpn(CONFIGURATION, alice.certificate, alice.privateKey),
+      [OTHER_ENDPOINT_ID]: ovpn(OTHER_CONFIGURATION, alice.certificate, alice.privateKey),
+    });
+
+    const response = await invoke(updateEvent(CLIENT, ALICE_ID, clientProps({ CertificateSigningRequest: csr }), clientProps()));
+
+    expect(response.Status).toBe('SUCCESS');
+    const [{ value }] = written();
+    expect(Object.keys(value).sort()).toEqual(['caCertificate', 'certificate', 'configurations']);
+    expect(certifiedKey(certificateOf(value.certificate))).toEqual(createPublicKey(csrPublicKey).export({ type: 'spki', format: 'der' }));
+    expect(value.configurations).toEqual({
+      [ENDPOINT_ID]: ovpn(CONFIGURATION, value.certificate),
+      [OTHER_ENDPOINT_ID]: ovpn(OTHER_CONFIGURATION, value.certificate),
+    });
+    for (const configuration of Object.values<string>(value.configurations)) {
+      expect(blocks(configuration, 'cert')).toEqual([value.certificate.trim()]);
+      expect(configuration).not.toContain('<key>');
+      expect(configuration).not.toContain('PRIVATE KEY');
+      expect(configuration).not.toContain(tail(alice.certificate));
+    }
+  });
+
+  test('withClientCredentials replaces the credentials a configuration has, and is idempotent', () => {
+    const credentials = { certificate: alice.certificate, privateKey: alice.privateKey };
+    const once = withClientCredentials(CONFIGURATION, credentials);
+
+    expect(once).toBe(ovpn(CONFIGURATION, alice.certificate, alice.privateKey));
+    expect(withClientCredentials(once, credentials)).toBe(once);
+    expect(withClientCredentials(withClientCredentials(once, credentials), credentials)).toBe(once);
+    // Other credentials, with or without a key, take the place of the ones it had.
+    expect(withClientCredentials(once, { certificate: bob.certificate, privateKey: bob.privateKey }))
+      .toBe(ovpn(CONFIGURATION, bob.certificate, bob.privateKey));
+    expect(withClientCredentials(once, { certificate: bob.certificate })).toBe(ovpn(CONFIGURATION, bob.certificate));
+    const keyless = withClientCredentials(CONFIGURATION, { certificate: bob.certificate });
+    expect(withClientCredentials(keyless, { certificate: bob.certificate })).toBe(keyless);
+    expect(withClientCredentials(keyless, credentials)).toBe(once);
   });
 
   test('an Update whose secret holds no certificate issues one, though nothing changed', async () => {
@@ -912,15 +1041,44 @@ describe('the revocation list', () => {
     const changed = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, true], [bob, false])),
       listProps(entries([alice, false], [bob, false]))));
     expect(changed).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '2' } });
-    const afterChange = secrets.values.get(CA_SECRET);
+    const afterChange = stored(CA_SECRET);
     secretsMock.resetHistory();
 
     const rollback = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, false], [bob, false])),
       listProps(entries([alice, true], [bob, false]))));
 
     expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CRL_ID, Data: { RevocationListNumber: '1' } });
-    expect(sent()).toEqual(['GetSecretValue']);
-    expect(secrets.values.get(CA_SECRET)).toBe(afterChange);
+    // The list in force is always `current`: the two change places, neither is signed again.
+    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue']);
+    expect(stored(CA_SECRET)).toEqual({
+      ...afterChange,
+      revocationLists: { current: afterChange.revocationLists.previous, previous: afterChange.revocationLists.current },
+    });
+    expect(lists().current.number).toBe(1);
+    expect(lists().previous.number).toBe(2);
+
+    // The change made again reuses list 2, which changes places once more.
+    secretsMock.resetHistory();
+    const again = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, true], [bob, false])),
+      listProps(entries([alice, false], [bob, false]))));
+
+    expect(again).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '2' } });
+    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue']);
+    expect(stored(CA_SECRET)).toEqual(afterChange);
+  });
+
+  test('after a rollback made the older list current, the next list is numbered above both (RFC 5280: CRL numbers only increase)', async () => {
+    seedAuthority({ current: await crl(1, []) });
+    const [withAlice, without] = [entries([alice, true], [bob, false]), entries([alice, false], [bob, false])];
+    await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(withAlice), listProps(without)));
+    await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(without), listProps(withAlice)));
+    expect([lists().current.number, lists().previous.number]).toEqual([1, 2]);
+
+    const other = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, false], [bob, true])),
+      listProps(entries([alice, false], [bob, false]))));
+
+    expect(other).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '3' } });
+    expect(serials(lists().current)).toEqual([[bob.serialNumber, 'privilegeWithdrawn']]);
   });
 
   test('the rollback of a removal answers the previous number without signing again', async () => {
@@ -929,13 +1087,17 @@ describe('the revocation list', () => {
       listProps(entries([alice, false], [bob, false]))));
     expect(changed).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '7' } });
     expect(serials(lists().current)).toEqual([[bob.serialNumber, 'cessationOfOperation']]);
+    const afterChange = stored(CA_SECRET);
     secretsMock.resetHistory();
 
     const rollback = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, false], [bob, false])),
       listProps(entries([alice, false]))));
 
     expect(rollback).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '6' } });
-    expect(sent()).toEqual(['GetSecretValue']);
+    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue']);
+    const { current: before, previous: beforePrevious } = afterChange.revocationLists;
+    expect(stored(CA_SECRET).revocationLists).toEqual({ current: beforePrevious, previous: before });
+    expect(serials(lists().current)).toEqual([]);
   });
 
   test.each([
@@ -1095,6 +1257,38 @@ describe('a trusting endpoint', () => {
     expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: expected().pem }]);
   });
 
+  test.each<[string, () => Promise<{ current: SignedList; previous: SignedList }>, string, 'current' | 'previous']>([
+    // List 4 renewed list 3; then a change signed list 5.
+    ['a number only a kept renewal stands for imports that renewal', async () => ({
+      current: await crl(5, [{ serialNumber: bob.serialNumber, revokedAt: new Date(), reason: 'cessationOfOperation' }]),
+      previous: { ...await crl(4, []), renews: [3, 2] },
+    }), '2', 'previous'],
+    ['a number no kept list stands for imports the current list', async () => ({
+      current: await crl(5, [{ serialNumber: bob.serialNumber, revokedAt: new Date(), reason: 'cessationOfOperation' }]),
+      previous: { ...await crl(4, []), renews: [3, 2] },
+    }), '1', 'current'],
+    // List 5 renewed list 4, which is still kept: the list of that very number is imported.
+    ['a number naming a kept list imports it, though a renewal stands for it too', async () => ({
+      current: { ...await crl(5, []), renews: [4] },
+      previous: await crl(4, []),
+    }), '4', 'previous'],
+  ])('an Update naming a list no longer current: %s', async (_name, kept, number, expected) => {
+    const revocationLists = await kept();
+    seedAuthority(revocationLists);
+    seedClient(ALICE_SECRET, alice);
+    importsRevocationList();
+    exportsConfiguration();
+
+    const response = await invoke(updateEvent(TRUST, TRUST_ID, trustProps(number, trusted([ALICE_SECRET, alice])),
+      trustProps('5', trusted([ALICE_SECRET, alice]))));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TRUST_ID });
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: revocationLists[expected].pem },
+    ]);
+    expect(logged()).toContain(`Importing revocation list ${revocationLists[expected].number} into ${ENDPOINT_ID}`);
+  });
+
   test('an Update to a replaced endpoint imports into the new one, under its own physical id', async () => {
     seedTrust();
     importsRevocationList();
@@ -1199,41 +1393,88 @@ describe('a trusting endpoint', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the renewal schedule', () => {
-  test('a CRL near expiry is signed again with the same entries and imported into each endpoint', async () => {
+  const EXPORT = 'ExportClientVpnClientCertificateRevocationList';
+  const IMPORT = 'ImportClientVpnClientCertificateRevocationList';
+
+  /** The renewal's error, which it throws once every step was tried. */
+  async function renewalFailure(event = renewal()): Promise<string> {
+    const error = await handler(event, context()).then(() => undefined, (thrown: Error) => thrown);
+    expect(error).toBeInstanceOf(Error);
+    return error!.message;
+  }
+
+  test('a CRL near expiry is signed again with the same entries, standing for its number, and imported into each endpoint', async () => {
     const revokedAt = new Date(Date.now() - 40 * DAY_MS);
     const old = await crl(3, [
       { serialNumber: alice.serialNumber, revokedAt, reason: 'privilegeWithdrawn' },
       { serialNumber: '0badc0de', revokedAt, reason: 'cessationOfOperation' },
     ], 10);
     seedAuthority({ current: old });
+    endpointLists.set(ENDPOINT_ID, old.pem);
+    endpointLists.set(OTHER_ENDPOINT_ID, old.pem);
     importsRevocationList();
+    exportsRevocationLists();
     describesServer(300);
 
     await handler(renewal(), context());
 
     expect(recorder.requests).toEqual([]);
-    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue', 'ImportClientVpnClientCertificateRevocationList',
-      'ImportClientVpnClientCertificateRevocationList', 'DescribeCertificate']);
+    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue', EXPORT, IMPORT, EXPORT, IMPORT, 'DescribeCertificate']);
     const { revocationLists } = stored(CA_SECRET);
     expect(revocationLists.previous).toEqual(old);
     expect(revocationLists.current.number).toBe(4);
+    expect(revocationLists.current.renews).toEqual([3]);
     const renewed = readRevocationList(revocationLists.current.pem);
     expect(renewed.entries).toEqual(readRevocationList(old.pem).entries);
     expect(Math.round((renewed.nextUpdate!.getTime() - Date.now()) / DAY_MS)).toBe(30);
-    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([
+    expect(inputs(EXPORT)).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID }, { ClientVpnEndpointId: OTHER_ENDPOINT_ID }]);
+    expect(inputs(IMPORT)).toEqual([
       { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: revocationLists.current.pem },
       { ClientVpnEndpointId: OTHER_ENDPOINT_ID, CertificateRevocationList: revocationLists.current.pem },
     ]);
   });
 
+  test('successive renewals carry the numbers they stand for, the latest first', async () => {
+    seedAuthority({ current: await crl(7, [], 10) });
+    describesServer(300);
+
+    await handler(renewal({ ClientVpnEndpointIds: [] }), context());
+    expect(stored(CA_SECRET).revocationLists.current).toMatchObject({ number: 8, renews: [7] });
+    // 20 days on, list 8 has less than half its validity left.
+    mockClock.offset += 20 * DAY_MS;
+    await handler(renewal({ ClientVpnEndpointIds: [] }), context());
+
+    expect(sent()).toEqual(['GetSecretValue', 'PutSecretValue', 'DescribeCertificate', 'GetSecretValue', 'PutSecretValue', 'DescribeCertificate']);
+    const { current, previous } = stored(CA_SECRET).revocationLists;
+    expect(current).toMatchObject({ number: 9, renews: [8, 7] });
+    expect(previous).toMatchObject({ number: 8, renews: [7] });
+  });
+
+  test.each<[string, number, number[], number[]]>([
+    ['one short of the cap grow to it', 17, range(16, 2), range(17, 2)],
+    ['at the cap drop the oldest', 20, range(19, 4), range(20, 5)],
+  ])('the numbers a renewal stands for are at most 16: %s', async (_name, number, renews, expected) => {
+    expect(expected).toHaveLength(16);
+    seedAuthority({ current: { ...await crl(number, [], 10), renews } });
+    describesServer(300);
+
+    await handler(renewal({ ClientVpnEndpointIds: [] }), context());
+
+    expect(stored(CA_SECRET).revocationLists.current).toMatchObject({ number: number + 1, renews: expected });
+  });
+
   test('a server certificate near expiry is re-imported to the same ARN', async () => {
-    seedAuthority({ current: await crl(1, []) });
+    const list = await crl(1, []);
+    seedAuthority({ current: list });
+    endpointLists.set(ENDPOINT_ID, list.pem);
+    endpointLists.set(OTHER_ENDPOINT_ID, list.pem);
+    exportsRevocationLists();
     describesServer(20);
     importsCertificate();
 
     await handler(renewal(), context());
 
-    expect(sent()).toEqual(['GetSecretValue', 'DescribeCertificate', 'ImportCertificate']);
+    expect(sent()).toEqual(['GetSecretValue', EXPORT, EXPORT, 'DescribeCertificate', 'ImportCertificate']);
     const [imported] = inputs('ImportCertificate');
     expect(imported.CertificateArn).toBe(CERT_ARN);
     expect(imported.Tags).toBeUndefined();
@@ -1245,25 +1486,123 @@ describe('the renewal schedule', () => {
   });
 
   test.each([
-    ['a fresh CRL and server certificate', true],
+    ['a fresh CRL every endpoint already holds, and a fresh server certificate', true],
     ['no CRL signed yet and a fresh server certificate', false],
   ])('nothing is done with %s', async (_name, withList) => {
-    seedAuthority(withList ? { current: await crl(2, [], 20) } : undefined);
+    const list = await crl(2, [], 20);
+    seedAuthority(withList ? { current: list } : undefined);
+    endpointLists.set(ENDPOINT_ID, list.pem);
+    endpointLists.set(OTHER_ENDPOINT_ID, list.pem);
+    exportsRevocationLists();
     describesServer(60);
     const before = secrets.values.get(CA_SECRET);
 
     await handler(renewal(), context());
 
-    expect(sent()).toEqual(['GetSecretValue', 'DescribeCertificate']);
+    expect(sent()).toEqual(['GetSecretValue', ...withList ? [EXPORT, EXPORT] : [], 'DescribeCertificate']);
     expect(secrets.values.get(CA_SECRET)).toBe(before);
   });
 
-  test('a failure fails the invocation, so it counts as an error', async () => {
-    seedAuthority({ current: await crl(1, [], 1) });
-    ec2Mock.on(ImportClientVpnClientCertificateRevocationListCommand).rejects(awsError('InvalidClientVpnEndpointId.NotFound', 'The endpoint does not exist'));
+  test.each<[string, (older: SignedList) => string | undefined]>([
+    ['an older list', (older) => older.pem],
+    ['no list', () => undefined],
+    ['a list another CA signed', () => otherAuthorityList],
+  ])('a fresh CRL is imported into an endpoint that holds %s, and only into it', async (_name, held) => {
+    const older = await crl(4, [{ serialNumber: alice.serialNumber, revokedAt: new Date(), reason: 'privilegeWithdrawn' }]);
+    const current = await crl(5, []);
+    seedAuthority({ current, previous: older });
+    const pem = held(older);
+    if (pem !== undefined) {
+      endpointLists.set(ENDPOINT_ID, pem);
+    }
+    endpointLists.set(OTHER_ENDPOINT_ID, current.pem);
+    importsRevocationList();
+    exportsRevocationLists();
+    describesServer(60);
+    const before = secrets.values.get(CA_SECRET);
 
-    await expect(handler(renewal(), context())).rejects.toThrow('The endpoint does not exist');
+    await handler(renewal(), context());
+
+    expect(sent()).toEqual(['GetSecretValue', EXPORT, IMPORT, EXPORT, 'DescribeCertificate']);
+    expect(inputs(IMPORT)).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: current.pem }]);
+    expect(logged()).toContain(`Importing revocation list 5 into ${ENDPOINT_ID}`);
+    expect(secrets.values.get(CA_SECRET)).toBe(before);
+  });
+
+  test('the list in force, exported wrapped at another line length, is the same list: not imported again', async () => {
+    const current = await crl(5, [{ serialNumber: alice.serialNumber, revokedAt: new Date(), reason: 'privilegeWithdrawn' }]);
+    seedAuthority({ current });
+    endpointLists.set(ENDPOINT_ID, rewrapped(current.pem, 76));
+    endpointLists.set(OTHER_ENDPOINT_ID, rewrapped(current.pem, 72).replace(/\n$/, ''));
+    for (const pem of endpointLists.values()) {
+      expect(pem).not.toBe(current.pem);
+      expect(pem.replace(/\s+/g, '')).toBe(current.pem.replace(/\s+/g, ''));
+    }
+    importsRevocationList();
+    exportsRevocationLists();
+    describesServer(60);
+
+    await handler(renewal(), context());
+
+    expect(sent()).toEqual(['GetSecretValue', EXPORT, EXPORT, 'DescribeCertificate']);
+  });
+
+  test('an endpoint whose import fails stops neither the other endpoints nor the server certificate; then the run fails naming it', async () => {
+    const current = await crl(5, []);
+    seedAuthority({ current });
+    importsRevocationList({ [ENDPOINT_ID]: awsError('InvalidClientVpnEndpointId.NotFound', 'The endpoint does not exist') });
+    exportsRevocationLists();
+    describesServer(20);
+    importsCertificate();
+
+    const message = await renewalFailure();
+
+    expect(message).toBe(`Renewal incomplete, the next run tries again: ${ENDPOINT_ID}: `
+      + 'ImportClientVpnClientCertificateRevocationList failed: InvalidClientVpnEndpointId.NotFound: The endpoint does not exist (HTTP 400)');
+    // A scheduled run answers no CloudFormation request.
     expect(recorder.requests).toEqual([]);
+    expect(sent()).toEqual(['GetSecretValue', EXPORT, IMPORT, EXPORT, IMPORT, 'DescribeCertificate', 'ImportCertificate']);
+    expect(inputs(IMPORT)).toEqual([
+      { ClientVpnEndpointId: ENDPOINT_ID, CertificateRevocationList: current.pem },
+      { ClientVpnEndpointId: OTHER_ENDPOINT_ID, CertificateRevocationList: current.pem },
+    ]);
+    expect(endpointLists.get(OTHER_ENDPOINT_ID)).toBe(current.pem);
+    expect(inputs('ImportCertificate')).toEqual([expect.objectContaining({ CertificateArn: CERT_ARN })]);
+  });
+
+  test('a renewed list that cannot be written stops nothing else: the endpoints are checked against the list in force, then the run fails', async () => {
+    const due = await crl(3, [], 10);
+    seedAuthority({ current: due });
+    endpointLists.set(ENDPOINT_ID, due.pem);
+    importsRevocationList();
+    exportsRevocationLists();
+    describesServer(20);
+    importsCertificate();
+    failSecret('PutSecretValue', CA_SECRET, awsError('InternalServiceError', 'An error occurred on the server side.', 500), 8);
+
+    const message = await renewalFailure();
+
+    expect(message).toMatch(/^Renewal incomplete, the next run tries again: signing the renewed revocation list: PutSecretValue failed after \d+ attempts: /);
+    expect(stored(CA_SECRET).revocationLists.current).toEqual(due);
+    // The endpoint already on it is left alone; the one without a list gets it; the server certificate is renewed.
+    expect(inputs(IMPORT)).toEqual([{ ClientVpnEndpointId: OTHER_ENDPOINT_ID, CertificateRevocationList: due.pem }]);
+    expect(inputs('ImportCertificate')).toEqual([expect.objectContaining({ CertificateArn: CERT_ARN })]);
+  });
+
+  test('every failure is named: an endpoint whose list cannot be read, and the server certificate', async () => {
+    const current = await crl(5, []);
+    seedAuthority({ current });
+    importsRevocationList();
+    exportsRevocationLists({ [ENDPOINT_ID]: awsError('UnauthorizedOperation', 'not authorized to export') });
+    acmMock.on(DescribeCertificateCommand).rejects(awsError('AccessDeniedException', 'not authorized to describe'));
+
+    const message = await renewalFailure();
+
+    expect(message).toBe('Renewal incomplete, the next run tries again: '
+      + `${ENDPOINT_ID}: ExportClientVpnClientCertificateRevocationList failed: UnauthorizedOperation: not authorized to export (HTTP 400); `
+      + 'server certificate: DescribeCertificate failed: AccessDeniedException: not authorized to describe (HTTP 400)');
+    expect(sent()).toEqual(['GetSecretValue', EXPORT, EXPORT, IMPORT, 'DescribeCertificate']);
+    expect(inputs(IMPORT)).toEqual([{ ClientVpnEndpointId: OTHER_ENDPOINT_ID, CertificateRevocationList: current.pem }]);
   });
 });
 
@@ -1376,6 +1715,7 @@ describe('nothing secret leaves the secrets', () => {
     importsCertificate();
     importsRevocationList();
     exportsConfiguration();
+    exportsRevocationLists();
     acmMock.on(DeleteCertificateCommand).resolves({});
     describesServer(10);
 

@@ -16,6 +16,7 @@ import {
   readCertificate,
   readRevocationList,
   RevokedSerial,
+  sameRevocationList,
   signRevocationList,
   SigningAuthority,
 } from '../../src/custom-resource/pki';
@@ -487,6 +488,64 @@ describe('revocation lists', () => {
     const printed = crlText(list).toLowerCase().replace(/:/g, '');
     for (const serial of serials) {
       expect(printed).toContain(`serial number ${serial}\n`);
+    }
+  });
+});
+
+describe('sameRevocationList', () => {
+  const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000 - 5 * 60 * 1000);
+  const nextUpdate = new Date(thisUpdate.getTime() + 30 * DAY_MS);
+  const revoked: RevokedSerial[] = [{ serialNumber: '7f00000000000000000000000000abcd', revokedAt: thisUpdate, reason: 'privilegeWithdrawn' }];
+  let crl: string;
+
+  beforeAll(async () => {
+    crl = await signRevocationList(signer, revoked, 3, thisUpdate, nextUpdate);
+  });
+
+  /** The PEM with its base64 body wrapped at `lineLength`, ending with `end`. */
+  function rewrapped(pem: string, lineLength: number, end = '\n'): string {
+    const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    return ['-----BEGIN X509 CRL-----', ...body.match(new RegExp(`.{1,${lineLength}}`, 'g'))!, '-----END X509 CRL-----'].join(end === '\r\n' ? '\r\n' : '\n') + end;
+  }
+
+  test.each<[string, (pem: string) => string]>([
+    ['itself', (pem) => pem],
+    ['wrapped at 76 characters', (pem) => rewrapped(pem, 76)],
+    ['wrapped at 72 characters, with no final newline', (pem) => rewrapped(pem, 72, '')],
+    ['with CRLF line ends', (pem) => rewrapped(pem, 64, '\r\n')],
+    ['with whitespace around it', (pem) => `\n  ${pem.trim()}\n\n`],
+  ])('is true for the same CRL, %s', (_name, wrap) => {
+    const other = wrap(crl);
+    expect(other.replace(/\s+/g, '')).toBe(crl.replace(/\s+/g, ''));
+
+    expect(sameRevocationList(crl, other)).toBe(true);
+    expect(sameRevocationList(other, crl)).toBe(true);
+  });
+
+  test('is false for two different CRLs, however alike', async () => {
+    const renumbered = await signRevocationList(signer, revoked, 4, thisUpdate, nextUpdate);
+    const otherEntries = await signRevocationList(signer, [], 3, thisUpdate, nextUpdate);
+    const later = await signRevocationList(signer, revoked, 3, thisUpdate, new Date(nextUpdate.getTime() + 1000));
+    const other = await createAuthority(CA_NAME, new Date(Date.now() + 30 * DAY_MS));
+    const foreign = await signRevocationList(await loadAuthority(other.certificate, other.privateKey), revoked, 3, thisUpdate, nextUpdate);
+    // Signing is deterministic: the same inputs give the same CRL, which the differences above are measured against.
+    expect(sameRevocationList(crl, await signRevocationList(signer, revoked, 3, thisUpdate, nextUpdate))).toBe(true);
+
+    for (const different of [renumbered, otherEntries, later, foreign]) {
+      expect(sameRevocationList(crl, different)).toBe(false);
+      expect(sameRevocationList(different, crl)).toBe(false);
+      expect(sameRevocationList(rewrapped(crl, 76), rewrapped(different, 76))).toBe(false);
+    }
+  });
+
+  test('is false for text that is no CRL, even the same text on both sides', () => {
+    const lines = crl.trim().split('\n');
+    const truncated = [...lines.slice(0, 3), lines[lines.length - 1]].join('\n');
+
+    for (const notCrl of ['', 'not a CRL', ca.certificate, truncated]) {
+      expect(sameRevocationList(crl, notCrl)).toBe(false);
+      expect(sameRevocationList(notCrl, crl)).toBe(false);
+      expect(sameRevocationList(notCrl, notCrl)).toBe(false);
     }
   });
 });
