@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CustomResource, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CustomResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -128,6 +128,7 @@ export class ClientVpnCertificateAuthority extends Construct {
   private readonly clients: ClientVpnClient[] = [];
   private readonly trusts: CertificateAuthorityTrust[] = [];
   private readonly revocationList: CustomResource;
+  private readonly authorityTag: string;
 
   constructor(scope: Construct, id: string, props: ClientVpnCertificateAuthorityProps = {}) {
     super(scope, id);
@@ -147,7 +148,16 @@ export class ClientVpnCertificateAuthority extends Construct {
       // Rotation would replace the key with a random string: the handler is the only writer.
       acknowledgeNagFinding(this.secret, 'AwsSolutions-SMG4',
         'The secret holds a CA key made by the certificate authority handler; the CRL revokes, and a new CA replaces, what rotation would.');
-      const authorityTag = Names.uniqueId(this);
+      // Only the handler reads or writes the CA key, whatever else the account's policies grant.
+      this.secret.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.handlerRole.roleArn } },
+      }));
+      this.authorityTag = authorityTagOf(this);
+      const authorityTag = this.authorityTag;
       const certificates = stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: '*' });
       this.access = new iam.Policy(this, 'Access', {
         roles: [this.handlerRole],
@@ -186,7 +196,11 @@ export class ClientVpnCertificateAuthority extends Construct {
         CaSecretArn: this.secret.secretArn,
         ValidityDays: String(this.settings.revocationListValidityDays),
         Clients: Lazy.string({
-          produce: () => stack.toJsonString(this.clients.map((client) => ({ serialNumber: client._serialNumber, revoked: client.revoked }))),
+          produce: () => stack.toJsonString(this.clients.map((client) => ({
+            serialNumber: client._serialNumber,
+            revoked: client.revoked,
+            secretArn: client.secret.secretArn,
+          }))),
         }),
       };
       this.revocationList = this.customResource(this, 'RevocationList', REVOCATION_LIST_RESOURCE_TYPE, { ...revocationListProperties });
@@ -224,7 +238,7 @@ export class ClientVpnCertificateAuthority extends Construct {
       encryptionKey: this.encryptionKey,
       handlerRole: this.handlerRole,
       customResource: (scope, id, resourceType, properties) => this.customResource(scope, id, resourceType, properties),
-      authorityTag: Names.uniqueId(this),
+      authorityTag: this.authorityTag,
     };
   }
 
@@ -283,6 +297,15 @@ export class ClientVpnCertificateAuthority extends Construct {
       retryAttempts: 2,
     }));
   }
+}
+
+/**
+ * The value of the CA's tag on its ACM certificate and its clients' secrets, which the handler's
+ * grants require: unique in the account, also across deployments of one app under other stack
+ * names (the stack's id), and within the stack (a hash of the CA's path). At most 230 characters.
+ */
+function authorityTagOf(authority: Construct): string {
+  return `${Aws.STACK_ID}/${authority.node.addr.slice(0, 8)}`;
 }
 
 /**

@@ -31,6 +31,11 @@ export const CSR = [
 ].join('\n');
 
 /** The logical id of a construct's CloudFormation resource, following default children (a CustomResource's is two levels down). */
+/** The value of a CA's tag as the template writes it: the stack's id and a hash of the CA's path. */
+export function authorityTag(ca: IConstruct): unknown {
+  return { 'Fn::Join': ['', [{ Ref: 'AWS::StackId' }, `/${ca.node.addr.slice(0, 8)}`]] };
+}
+
 export function cfnId(stack: Stack, construct: IConstruct): string {
   let current: IConstruct | undefined = construct;
   while (current && !CfnElement.isCfnElement(current)) {

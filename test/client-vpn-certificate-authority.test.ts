@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2, SuppressionIgnoreAlways } from 'cdk-nag-v2';
 import { ClientVpnCertificateAuthority, ClientVpnCertificateAuthorityProps, ClientVpnErrors } from '../src';
 import {
-  AUTHORITY, caStack, cfnId, CSR, expectViolation, FUNCTION, HANDLER_ID, idsOf, POLICY,
+  AUTHORITY, authorityTag, caStack, cfnId, CSR, expectViolation, FUNCTION, HANDLER_ID, idsOf, POLICY,
   rendered, resource, REVOCATION_LIST, SECRET, TRUST, trustingEndpoint, validationError,
 } from './certificate-authority-fixtures';
 import { agnosticTestStack, createEndpoint, libraryWarnings, logicalId, testStack } from './util';
@@ -34,6 +34,24 @@ function build(props?: ClientVpnCertificateAuthorityProps) {
 // ---------------------------------------------------------------------------
 
 describe('the CA secret', () => {
+  test('its resource policy denies reading or writing the CA key to every principal but the handler\'s role', () => {
+    const f = caStack();
+    const policies = Template.fromStack(f.stack).findResources('AWS::SecretsManager::ResourcePolicy');
+    expect(Object.values(policies).map((policy) => policy.Properties)).toEqual([{
+      SecretId: { Ref: logicalId(f.stack, f.ca.node.findChild('Secret')) },
+      ResourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: '*',
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [handlerIds(f.stack).role, 'Arn'] } } },
+        }],
+      },
+    }]);
+  });
+
   test('is a placeholder the handler overwrites: GenerateSecretString with nothing in it, the AWS managed key, deleted with the CA', () => {
     const f = build();
     const secret = resource(f.template, logicalId(f.stack, f.ca.node.findChild('Secret')));
@@ -82,7 +100,7 @@ describe('the authority custom resource', () => {
       ServerDomainName: 'server.client-vpn.internal',
       ValidityDays: '3650',
       ServerCertificateValidityDays: '395',
-      AuthorityTag: 'TestCA8CEE5B2A',
+      AuthorityTag: authorityTag(f.ca),
     });
   });
 
@@ -163,19 +181,19 @@ describe('the CA\'s access policy', () => {
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
         Resource: CLIENT_SECRETS,
-        Condition: { StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: 'TestCA8CEE5B2A' } },
+        Condition: { StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: authorityTag(ca) } },
       },
       {
         Effect: 'Allow',
         Action: ['acm:ImportCertificate', 'acm:AddTagsToCertificate'],
         Resource: ACM_CERTIFICATES,
-        Condition: { StringEquals: { [`aws:RequestTag/${TAG_KEY}`]: 'TestCA8CEE5B2A' } },
+        Condition: { StringEquals: { [`aws:RequestTag/${TAG_KEY}`]: authorityTag(ca) } },
       },
       {
         Effect: 'Allow',
         Action: ['acm:ImportCertificate', 'acm:DescribeCertificate', 'acm:DeleteCertificate'],
         Resource: ACM_CERTIFICATES,
-        Condition: { StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: 'TestCA8CEE5B2A' } },
+        Condition: { StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: authorityTag(ca) } },
       },
     ]);
   });
@@ -192,7 +210,7 @@ describe('the CA\'s access policy', () => {
       expect(conditions).toEqual([[tag], [tag], [tag]]);
       return tag;
     });
-    expect(new Set(tags).size).toBe(2);
+    expect(new Set(tags.map((tag) => JSON.stringify(tag))).size).toBe(2);
   });
 
   test('with encryptionKey, kms:Decrypt and kms:GenerateDataKey on that key, through Secrets Manager only', () => {
@@ -225,16 +243,16 @@ describe('the revocation list resource', () => {
     return { list, clients: JSON.parse(rendered(list.Properties.Clients)) };
   }
 
-  test('lists every client by the serial number its resource reports, with its revoked flag', () => {
+  test('lists every client by the serial number its resource reports, with its revoked flag and its secret', () => {
     const f = caStack();
     const alice = f.ca.addClient('alice');
     const bob = f.ca.addClient('bob', { revoked: true });
     const carol = f.ca.addClient('carol', { revoked: false });
     const { list, clients } = clientsOf(Template.fromStack(f.stack), f.stack, f.ca);
     expect(clients).toEqual([
-      { serialNumber: `<${cfnId(f.stack, alice)}.SerialNumber>`, revoked: false },
-      { serialNumber: `<${cfnId(f.stack, bob)}.SerialNumber>`, revoked: true },
-      { serialNumber: `<${cfnId(f.stack, carol)}.SerialNumber>`, revoked: false },
+      { serialNumber: `<${cfnId(f.stack, alice)}.SerialNumber>`, revoked: false, secretArn: `<${logicalId(f.stack, alice.secret)}>` },
+      { serialNumber: `<${cfnId(f.stack, bob)}.SerialNumber>`, revoked: true, secretArn: `<${logicalId(f.stack, bob.secret)}>` },
+      { serialNumber: `<${cfnId(f.stack, carol)}.SerialNumber>`, revoked: false, secretArn: `<${logicalId(f.stack, carol.secret)}>` },
     ]);
     expect(list.Properties).toMatchObject({ CaSecretArn: { Ref: logicalId(f.stack, f.ca.node.findChild('Secret')) }, ValidityDays: '180' });
   });
@@ -250,7 +268,8 @@ describe('the revocation list resource', () => {
     const f = caStack();
     trustingEndpoint(f, f.ca);
     const late = f.ca.addClient('late', { revoked: true });
-    expect(clientsOf(Template.fromStack(f.stack), f.stack, f.ca).clients).toEqual([{ serialNumber: `<${cfnId(f.stack, late)}.SerialNumber>`, revoked: true }]);
+    expect(clientsOf(Template.fromStack(f.stack), f.stack, f.ca).clients)
+      .toEqual([{ serialNumber: `<${cfnId(f.stack, late)}.SerialNumber>`, revoked: true, secretArn: `<${logicalId(f.stack, late.secret)}>` }]);
   });
 
   test('depends on the authority, and on the handler and its permissions', () => {

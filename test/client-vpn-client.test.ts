@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ClientVpnCertificateAuthority, ClientVpnClient, ClientVpnClientOptions, ClientVpnErrors } from '../src';
 import {
-  AUTHORITY, caStack, cfnId, CLIENT, CSR, expectViolation, HANDLER_ID, idsOf, rendered, resource, SECRET, trustingEndpoint, validationError,
+  AUTHORITY, authorityTag, caStack, cfnId, CLIENT, CSR, expectViolation, HANDLER_ID, idsOf, rendered, resource, SECRET,
+  trustingEndpoint, validationError,
 } from './certificate-authority-fixtures';
 import { libraryWarnings, logicalId, testStack } from './util';
 
@@ -54,7 +55,9 @@ describe('the client certificate resource', () => {
     expect(resource(revoked.template, cfnId(revoked.stack, revoked.client)).Properties)
       .toEqual(resource(kept.template, cfnId(kept.stack, kept.client)).Properties);
     const list = resource(revoked.template, cfnId(revoked.stack, revoked.ca.node.findChild('RevocationList')));
-    expect(JSON.parse(rendered(list.Properties.Clients))).toEqual([{ serialNumber: `<${cfnId(revoked.stack, revoked.client)}.SerialNumber>`, revoked: true }]);
+    expect(JSON.parse(rendered(list.Properties.Clients))).toEqual([{
+      serialNumber: `<${cfnId(revoked.stack, revoked.client)}.SerialNumber>`, revoked: true, secretArn: `<${logicalId(revoked.stack, revoked.client.secret)}>`,
+    }]);
   });
 
   test('depends on the handler, its role and the CA\'s access policy; the authority through its CertificateArn', () => {
@@ -76,7 +79,7 @@ describe('the client secret', () => {
       Description: 'cdk-client-vpn: the client certificate and key of Test/CA/alice',
       GenerateSecretString: {},
       // The handler's grant on client secrets requires the CA's tag.
-      Tags: [{ Key: 'cdk-client-vpn:certificate-authority', Value: 'TestCA8CEE5B2A' }],
+      Tags: [{ Key: 'cdk-client-vpn:certificate-authority', Value: authorityTag(f.ca) }],
     });
   });
 
@@ -84,7 +87,7 @@ describe('the client secret', () => {
     const f = build();
     Tags.of(f.stack).add('cdk-client-vpn:certificate-authority', 'someone-else');
     const secret = resource(Template.fromStack(f.stack), logicalId(f.stack, f.client.secret));
-    expect(secret.Properties.Tags).toEqual([{ Key: 'cdk-client-vpn:certificate-authority', Value: 'TestCA8CEE5B2A' }]);
+    expect(secret.Properties.Tags).toEqual([{ Key: 'cdk-client-vpn:certificate-authority', Value: authorityTag(f.ca) }]);
   });
 
   test('encrypted with the CA\'s encryptionKey', () => {

@@ -41,6 +41,11 @@ export interface ClientProperties {
 export interface ClientEntry {
   readonly serialNumber: string;
   readonly revoked: boolean;
+  /**
+   * The client's secret, whose certificate is revoked with it: after a rollback the secret can
+   * hold a certificate issued since the serial number was recorded.
+   */
+  readonly secretArn?: string;
 }
 
 /** The CA's revocation list, kept in the CA's secret: every revoked client, and every client gone from the app. */
@@ -121,7 +126,8 @@ export function parseJsonList<T>(name: string, json: string, isItem: (item: any)
 }
 
 export function parseClientEntries(json: string): ClientEntry[] {
-  return parseJsonList<ClientEntry>('Clients', json, (item) => typeof item?.serialNumber === 'string' && typeof item.revoked === 'boolean');
+  return parseJsonList<ClientEntry>('Clients', json, (item) => typeof item?.serialNumber === 'string' && typeof item.revoked === 'boolean'
+    && (item.secretArn === undefined || typeof item.secretArn === 'string'));
 }
 
 export function parseTrustedClients(json: string): TrustedClient[] {

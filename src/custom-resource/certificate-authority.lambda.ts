@@ -37,6 +37,7 @@ import {
   AUTHORITY_TAG_KEY,
   AuthorityProperties,
   CLIENT_RESOURCE_TYPE,
+  ClientEntry,
   ClientProperties,
   parseClientEntries,
   parseDays,
@@ -58,6 +59,7 @@ import {
   loadAuthority,
   readCertificate,
   readRevocationList,
+  RevocationReason,
   RevokedSerial,
   sameRevocationList,
   signRevocationList,
@@ -91,7 +93,7 @@ export async function handler(event: Event | RenewalEvent, context: Context): Pr
 }
 
 async function dispatch(event: Event, deadline: number): Promise<Outcome> {
-  if (event.RequestType === 'Delete' && event.PhysicalResourceId.startsWith(`${PHYSICAL_ID_PREFIX}-failed-`)) {
+  if (event.RequestType === 'Delete' && isFailedCreate(event) && event.ResourceType !== TRUST_RESOURCE_TYPE) {
     // A Create that failed made nothing this resource could remove.
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
@@ -253,14 +255,26 @@ async function revocationList(event: Event, deadline: number): Promise<Outcome> 
   const revoked = new Map((lists ? readRevocationList(lists.current.pem).entries : []).map((entry) => [entry.serialNumber, entry]));
   // The time the CRL signed next starts from: a revocation is not dated after the list that carries it.
   const now = new Date(Date.now() - CLOCK_SKEW_MS);
-  for (const { serialNumber } of gone) {
-    revoked.set(serialNumber, revoked.get(serialNumber) ?? { serialNumber, revokedAt: now, reason: 'cessationOfOperation' });
+  const revoke = (serialNumber: string, reason: RevocationReason) =>
+    revoked.set(serialNumber, revoked.get(serialNumber) ?? { serialNumber, revokedAt: now, reason });
+  const letGo = new Set<string>();
+  const secretsInUse = new Set(clients.map((entry) => entry.secretArn));
+  for (const entry of gone) {
+    // A client re-issued into the same secret lets go of its old serial only; a removed one, of what its secret holds too.
+    const serials = secretsInUse.has(entry.secretArn) ? [entry.serialNumber] : await serialsHeld(entry, deadline);
+    for (const serialNumber of serials) {
+      revoke(serialNumber, 'cessationOfOperation');
+      letGo.add(serialNumber);
+    }
   }
-  for (const { serialNumber, revoked: isRevoked } of clients) {
-    if (isRevoked) {
-      revoked.set(serialNumber, revoked.get(serialNumber) ?? { serialNumber, revokedAt: now, reason: 'privilegeWithdrawn' });
-    } else {
-      revoked.delete(serialNumber);
+  for (const entry of clients) {
+    for (const serialNumber of await serialsHeld(entry, deadline)) {
+      if (entry.revoked) {
+        revoke(serialNumber, 'privilegeWithdrawn');
+      } else if (!letGo.has(serialNumber)) {
+        // A rollback's client may still hold the certificate of the update it undoes, which stays revoked.
+        revoked.delete(serialNumber);
+      }
     }
   }
   const wanted = [...revoked.values()];
@@ -277,7 +291,27 @@ async function revocationList(event: Event, deadline: number): Promise<Outcome> 
   };
 }
 
-function oldClients(raw: unknown): ReturnType<typeof parseClientEntries> {
+/**
+ * A client's serial as the template recorded it, and the one its secret holds now, when that is
+ * another: a certificate issued by the rollback of a failed update is revoked with its client too.
+ */
+async function serialsHeld(entry: ClientEntry, deadline: number): Promise<string[]> {
+  if (!entry.secretArn) {
+    return [entry.serialNumber];
+  }
+  try {
+    const secret = await readClient(entry.secretArn, deadline);
+    const current = secret ? readCertificate(secret.certificate).serialNumber : entry.serialNumber;
+    return [...new Set([entry.serialNumber, current])];
+  } catch (error) {
+    if (isGone(error)) {
+      return [entry.serialNumber];
+    }
+    throw error;
+  }
+}
+
+function oldClients(raw: unknown): ClientEntry[] {
   try {
     return parseClientEntries(parseProperties<Partial<RevocationListProperties>>(raw, []).Clients ?? '[]');
   } catch {
@@ -319,8 +353,8 @@ async function signNext(
 const TRUST_REQUIRED = ['CaSecretArn', 'ClientVpnEndpointId', 'RevocationListNumber', 'Clients'] as const;
 
 /**
- * An endpoint that trusts the CA: the CRL the properties name is imported (the previous one, in the
- * rollback of a failed update), and each client's secret gets the endpoint's configuration with the
+ * An endpoint that trusts the CA: the CRL the properties name is imported unless the endpoint holds
+ * it already (the previous one, in the rollback of a failed update), and each client's secret gets the endpoint's configuration with the
  * client's certificate and key inline. The physical id names the endpoint: after a replacement, the
  * Delete of the old one removes its configurations.
  */
@@ -334,12 +368,8 @@ async function trust(event: Event, deadline: number): Promise<Outcome> {
   const old = event.RequestType === 'Update' ? parseProperties<Partial<TrustProperties>>(event.OldResourceProperties, []) : {};
   const ca = await readAuthority(props.CaSecretArn, deadline);
   if (old.ClientVpnEndpointId !== endpointId || old.RevocationListNumber !== props.RevocationListNumber) {
-    const list = revocationListNumbered(ca, Number(props.RevocationListNumber));
-    console.log(`Importing revocation list ${list.number} into ${endpointId}`);
-    await send(deadline, ec2, new ImportClientVpnClientCertificateRevocationListCommand({
-      ClientVpnEndpointId: endpointId,
-      CertificateRevocationList: list.pem,
-    }));
+    // The renewal may have imported this very list already: an import resets every connection.
+    await importUnlessHeld(endpointId, revocationListNumbered(ca, Number(props.RevocationListNumber)), deadline);
   }
   const { ClientConfiguration: configuration } = await send<ExportClientVpnClientConfigurationCommandOutput>(deadline, ec2,
     new ExportClientVpnClientConfigurationCommand({ ClientVpnEndpointId: endpointId }));
@@ -357,6 +387,10 @@ async function trust(event: Event, deadline: number): Promise<Outcome> {
     }
   }
   return { PhysicalResourceId: trustPhysicalId(endpointId) };
+}
+
+function isFailedCreate(event: Event & { RequestType: 'Delete' }): boolean {
+  return event.PhysicalResourceId.startsWith(`${PHYSICAL_ID_PREFIX}-failed-`);
 }
 
 function trustPhysicalId(endpointId: string): string {
@@ -383,7 +417,8 @@ async function forgetEndpoint(event: Event & { RequestType: 'Delete' }, deadline
     return;
   }
   const endpointId = props.ClientVpnEndpointId;
-  if (event.PhysicalResourceId !== trustPhysicalId(endpointId)) {
+  // A Create that failed may have written some of its configurations before it did.
+  if (event.PhysicalResourceId !== trustPhysicalId(endpointId) && !isFailedCreate(event)) {
     return;
   }
   for (const { secretArn } of parseTrustedClients(props.Clients)) {
@@ -422,7 +457,7 @@ async function renew(renewal: RenewalEvent['Renewal'], deadline: number): Promis
   }
   for (const endpointId of current ? renewal.ClientVpnEndpointIds : []) {
     try {
-      await importUnlessInForce(endpointId, current!, deadline);
+      await importUnlessHeld(endpointId, current!, deadline);
     } catch (error) {
       failures.push(`${endpointId}: ${describeError(error)}`);
     }
@@ -443,7 +478,8 @@ async function renew(renewal: RenewalEvent['Renewal'], deadline: number): Promis
   }
 }
 
-async function importUnlessInForce(endpointId: string, list: SignedRevocationList, deadline: number): Promise<void> {
+/** Imports the list unless the endpoint's own (ExportClientVpnClientCertificateRevocationList) is the same CRL. */
+async function importUnlessHeld(endpointId: string, list: SignedRevocationList, deadline: number): Promise<void> {
   const { CertificateRevocationList: imported } = await send<ExportClientVpnClientCertificateRevocationListCommandOutput>(deadline, ec2,
     new ExportClientVpnClientCertificateRevocationListCommand({ ClientVpnEndpointId: endpointId }));
   if (imported !== undefined && sameRevocationList(imported, list.pem)) {

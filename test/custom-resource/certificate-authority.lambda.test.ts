@@ -1081,6 +1081,33 @@ describe('the revocation list', () => {
     expect(serials(lists().current)).toEqual([[bob.serialNumber, 'privilegeWithdrawn']]);
   });
 
+  test('a client whose secret holds a certificate issued since its serial was recorded (a rollback re-issued it) is revoked with both', async () => {
+    seedAuthority({ current: await crl(1, []) });
+    // The template recorded alice's serial; her secret holds bob's certificate, as after the rollback of a re-issue.
+    seedClient(ALICE_SECRET, bob);
+    const withSecret = (revoked: boolean) => JSON.stringify([{ serialNumber: alice.serialNumber, revoked, secretArn: ALICE_SECRET }]);
+
+    const revoking = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(withSecret(true)), listProps(withSecret(false))));
+    expect(revoking).toMatchObject({ Status: 'SUCCESS', Data: { RevocationListNumber: '2' } });
+    expect(serials(lists().current).map(([serialNumber]) => serialNumber).sort()).toEqual([alice.serialNumber, bob.serialNumber].sort());
+
+    // Un-revoked, both leave the list; removed from the app, both are revoked again (by the list
+    // signed before, which revokes the same two).
+    await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(withSecret(false)), listProps(withSecret(true))));
+    expect(serials(lists().current)).toEqual([]);
+    await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps('[]'), listProps(withSecret(false))));
+    expect(serials(lists().current).map(([serialNumber]) => serialNumber).sort()).toEqual([alice.serialNumber, bob.serialNumber].sort());
+  });
+
+  test('a client whose secret is gone is revoked by its recorded serial', async () => {
+    seedAuthority({ current: await crl(1, []) });
+    const gone = JSON.stringify([{ serialNumber: alice.serialNumber, revoked: false, secretArn: ALICE_SECRET }]);
+
+    await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps('[]'), listProps(gone)));
+
+    expect(serials(lists().current)).toEqual([[alice.serialNumber, 'cessationOfOperation']]);
+  });
+
   test('the rollback of a removal answers the previous number without signing again', async () => {
     seedAuthority({ current: await crl(6, []) });
     const changed = await invoke(updateEvent(REVOCATION_LIST, CRL_ID, listProps(entries([alice, false])),
@@ -1165,9 +1192,24 @@ describe('a trusting endpoint', () => {
 
   const clients = () => trusted([ALICE_SECRET, alice], [CAROL_SECRET, carol]);
 
+  test('an Update with a new number does not import a list the endpoint already holds (the renewal imported it)', async () => {
+    seedTrust();
+    endpointLists.set(ENDPOINT_ID, rewrapped(second.pem, 72));
+    importsRevocationList();
+    exportsRevocationLists();
+    exportsConfiguration();
+
+    const response = await invoke(updateEvent(TRUST, TRUST_ID, trustProps('2', clients()), trustProps('1', clients())));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TRUST_ID });
+    expect(inputs('ExportClientVpnClientCertificateRevocationList')).toEqual([{ ClientVpnEndpointId: ENDPOINT_ID }]);
+    expect(inputs('ImportClientVpnClientCertificateRevocationList')).toEqual([]);
+  });
+
   test('Create imports the CRL, exports the configuration and writes a ready .ovpn to each client secret', async () => {
     seedTrust();
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration();
 
     const response = await invoke(createEvent(TRUST, trustProps('2', clients())));
@@ -1181,6 +1223,7 @@ describe('a trusting endpoint', () => {
     });
     expect(sent()).toEqual([
       'GetSecretValue',
+      'ExportClientVpnClientCertificateRevocationList',
       'ImportClientVpnClientCertificateRevocationList',
       'ExportClientVpnClientConfiguration',
       'GetSecretValue',
@@ -1249,6 +1292,7 @@ describe('a trusting endpoint', () => {
   ])('an Update with %s', async (_name, number, oldNumber, expected) => {
     seedTrust();
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration();
 
     const response = await invoke(updateEvent(TRUST, TRUST_ID, trustProps(number, clients()), trustProps(oldNumber, clients())));
@@ -1277,6 +1321,7 @@ describe('a trusting endpoint', () => {
     seedAuthority(revocationLists);
     seedClient(ALICE_SECRET, alice);
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration();
 
     const response = await invoke(updateEvent(TRUST, TRUST_ID, trustProps(number, trusted([ALICE_SECRET, alice])),
@@ -1292,6 +1337,7 @@ describe('a trusting endpoint', () => {
   test('an Update to a replaced endpoint imports into the new one, under its own physical id', async () => {
     seedTrust();
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration(CONFIGURATION, OTHER_ENDPOINT_ID);
 
     const response = await invoke(updateEvent(TRUST, TRUST_ID, trustProps('2', clients(), { ClientVpnEndpointId: OTHER_ENDPOINT_ID }), trustProps('2', clients())));
@@ -1305,6 +1351,7 @@ describe('a trusting endpoint', () => {
     seedTrust();
     seed(BOB_SECRET);
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration();
 
     const response = await invoke(createEvent(TRUST, trustProps('2', trusted([BOB_SECRET, bob]))));
@@ -1329,6 +1376,7 @@ describe('a trusting endpoint', () => {
   test('Create fails when the endpoint exports no configuration', async () => {
     seedTrust();
     importsRevocationList();
+    exportsRevocationLists();
     ec2Mock.on(ExportClientVpnClientConfigurationCommand).resolves({});
 
     const response = await invoke(createEvent(TRUST, trustProps('2', clients())));
@@ -1625,6 +1673,7 @@ describe('retries', () => {
     seedAuthority({ current: trustList });
     seedClient(ALICE_SECRET, alice);
     importsRevocationList();
+    exportsRevocationLists();
     exportsConfiguration();
     throttle();
 
