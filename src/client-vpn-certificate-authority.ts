@@ -51,7 +51,8 @@ export interface ClientVpnCertificateAuthorityProps {
   readonly validity?: Duration;
 
   /**
-   * The validity of each client certificate, in whole days, unless the client gives its own.
+   * The validity of each client certificate, in whole days, unless the client gives its own. A
+   * change issues a new certificate to every such client (the old ones are revoked).
    *
    * @default Duration.days(730)
    */

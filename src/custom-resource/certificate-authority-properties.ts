@@ -9,7 +9,7 @@ export const CLIENT_RESOURCE_TYPE = 'Custom::ClientVpnClientCertificate';
 export const REVOCATION_LIST_RESOURCE_TYPE = 'Custom::ClientVpnRevocationList';
 export const TRUST_RESOURCE_TYPE = 'Custom::ClientVpnCertificateAuthorityTrust';
 
-/** The tag on the ACM certificate naming its authority; the handler's ACM permissions require it. */
+/** The tag naming a CA on its ACM certificate and its clients' secrets; the handler's ACM and Secrets Manager grants require it. */
 export const AUTHORITY_TAG_KEY = 'cdk-client-vpn:certificate-authority';
 
 export const ATTRIBUTE_CERTIFICATE_ARN = 'CertificateArn';

@@ -1425,6 +1425,23 @@ describe('a trusting endpoint', () => {
     expect(text).toContain(`Left as it is: ${CAROL_SECRET}: PutSecretValue failed: AccessDeniedException: not authorized`);
   });
 
+  test('a Create that failed after writing some configurations: its Delete removes them', async () => {
+    seedTrust();
+    importsRevocationList();
+    exportsRevocationLists();
+    exportsConfiguration();
+    failSecret('PutSecretValue', CAROL_SECRET, awsError('AccessDeniedException', 'not authorized'));
+    const created = await invoke(createEvent(TRUST, trustProps('2', clients())));
+    expect(created).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FAILED_CREATE_ID });
+    expect(Object.keys(stored(ALICE_SECRET).configurations)).toEqual([ENDPOINT_ID]);
+    secrets.faults = [];
+
+    const deleted = await invoke(deleteEvent(TRUST, FAILED_CREATE_ID, trustProps('2', clients())));
+
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FAILED_CREATE_ID });
+    expect(stored(ALICE_SECRET).configurations).toEqual({});
+  });
+
   test('Delete of a resource whose id names another endpoint, or with unreadable properties, does nothing', async () => {
     seedClient(ALICE_SECRET, alice, { [ENDPOINT_ID]: 'this endpoint' });
 
