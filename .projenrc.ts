@@ -221,7 +221,6 @@ project.addTask('bench:handler', {
   description: 'Time the certificate authority handler issuing one client certificate, cold and warm, under Node.js 22 (bench/certificate-authority-handler.ts)',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json', TS_NODE_TRANSPILE_ONLY: '1' },
   steps: [{ spawn: 'bundle' }, { exec: 'node -r ts-node/register bench/certificate-authority-handler.ts' }],
-  receiveArgs: true,
 });
 // Modules only the handlers' bundles use (they import devDependencies, bundled): not shipped as lib/.
 project.npmignore?.exclude(...['pki', 'certificate-authority-state', 'client-configuration', 'handler-support']
