@@ -728,8 +728,10 @@ describe('the bundled settings handler against a fake EC2 Query API and S3', () 
     });
     expect(server.calls('DescribeClientVpnEndpoints').map((request) => request.status)).toEqual([0]);
     expect(server.apiActions()).toEqual(['DescribeClientVpnEndpoints']);
+    // Not before the deadline, and well before the Lambda's own end (6.5 s): on a loaded 2-core CI
+    // machine the answer has taken over a second to follow the abort.
     expect(lastDurationMs).toBeGreaterThanOrEqual(1_400);
-    expect(lastDurationMs).toBeLessThan(2_500);
+    expect(lastDurationMs).toBeLessThan(4_000);
   }, 10_000);
 
   test('a stalled export is aborted at the deadline, and the settings and tags written before it are still put back', async () => {
